@@ -1,0 +1,1 @@
+"""Reports, indicators, figures traced to their sentence, campaign targets and roll-ups."""

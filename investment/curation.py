@@ -72,9 +72,22 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "米": ("米", Decimal(1)),
     "万m³/d": ("m³/d", Decimal(10000)),
     "万立方米": ("m³", Decimal(10000)),
+    "万 m³/d": ("m³/d", Decimal(10000)),
+    "m³/d": ("m³/d", Decimal(1)),
+    "毫米": ("mm", Decimal(1)),
+    "mm": ("mm", Decimal(1)),
+    "分钟": ("分钟", Decimal(1)),
+    "天": ("天", Decimal(1)),
+    "小时": ("小时", Decimal(1)),
+    "公顷": ("公顷", Decimal(1)),
+    "万余元": ("万元", Decimal(1)),
+    "余万元": ("万元", Decimal(1)),
+    "余亿元": ("万元", Decimal(10000)),
+    "万余户": ("户", Decimal(10000)),
+    "人次": ("人次", Decimal(1)),
 }
 # Counted things keep their unit: 个, 家, 人, 宗, 件, 条, 台, 套, 所, 张, 户 …
-COUNT_UNITS = set("个家人宗件条台套所张户座项批次名辆栋间处颗片")
+COUNT_UNITS = set("个家人宗件条台套所张户座项批次名辆栋间处颗片场根")
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}

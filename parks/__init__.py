@@ -1,0 +1,1 @@
+"""Places and organisations: regions, development zones and their parks, chains, towns."""

@@ -1,0 +1,1 @@
+"""Projects and their life: companies, milestones, contacts, pool moves and progress reports."""

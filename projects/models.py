@@ -1,0 +1,319 @@
+"""The project pipeline: companies, projects, milestones (三个一批), contacts (三个一), 四库 moves,
+and the monthly progress reports staff enter."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Company(models.Model):
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    aliases = models.JSONField(_("别名"), default=list, blank=True)
+    region = models.ForeignKey(
+        "parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    description = models.TextField(_("说明"), blank=True)
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.TextChoices):
+    INDUSTRY = "industry", _("产业")
+    INFRASTRUCTURE = "infrastructure", _("基础设施")
+    PUBLIC_WELFARE = "public_welfare", _("民生")
+    ECOLOGY = "ecology", _("生态")
+    SERVICE = "service", _("服务业")
+
+
+class ConstructionType(models.TextChoices):
+    NEW = "new", _("新建")
+    CONTINUING = "continuing", _("续建")
+    EXPANSION = "expansion", _("扩建")
+    RENOVATION = "renovation", _("技改")
+
+
+class PriorityLevel(models.TextChoices):
+    PROVINCIAL = "provincial", _("省级重点")
+    CITY = "city", _("市级重点")
+    DISTRICT = "district", _("区级重点")
+
+
+class Pool(models.TextChoices):
+    """四库: the pools a project moves through."""
+
+    PLANNING = "planning", _("谋划库")
+    RESERVE = "reserve", _("储备库")
+    CONSTRUCTION = "construction", _("建设库")
+    OPERATING = "operating", _("达产达效库")
+
+
+class Signal(models.TextChoices):
+    """红黄绿灯: set by the roll-ups, explained by the stored ProjectSignal."""
+
+    GREEN = "green", _("绿灯")
+    YELLOW = "yellow", _("黄灯")
+    RED = "red", _("红灯")
+
+
+class Project(models.Model):
+    name = models.CharField(_("项目名称"), max_length=150, unique=True)
+    aliases = models.JSONField(_("别名"), default=list, blank=True)
+    region = models.ForeignKey(
+        "parks.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="projects"
+    )
+    park = models.ForeignKey(
+        "parks.Park", verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    industry_chain = models.ForeignKey(
+        "parks.IndustryChain", verbose_name=_("产业链"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("建设单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices, blank=True)
+    construction_type = models.CharField(
+        _("建设性质"), max_length=20, choices=ConstructionType.choices, blank=True
+    )
+    priority_level = models.CharField(_("重点级别"), max_length=20, choices=PriorityLevel.choices, blank=True)
+    is_major = models.BooleanField(_("重大项目"), default=False)
+    pool = models.CharField(_("四库"), max_length=20, choices=Pool.choices, blank=True)
+    total_investment = models.DecimalField(_("总投资(万元)"), null=True, blank=True, **MONEY)
+    planned_start = models.DateField(_("计划开工"), null=True, blank=True)
+    planned_end = models.DateField(_("计划竣工"), null=True, blank=True)
+    capacity = models.CharField(_("建设规模/产能"), max_length=300, blank=True)
+    scale_value = models.DecimalField(_("规模数值"), max_digits=20, decimal_places=4, null=True, blank=True)
+    scale_unit = models.CharField(_("规模单位"), max_length=20, blank=True)
+    description = models.TextField(_("建设内容"), blank=True)
+    in_statistics = models.BooleanField(_("入库入统"), default=False)
+    is_public = models.BooleanField(_("公开"), default=True)
+    signal = models.CharField(_("亮灯"), max_length=10, choices=Signal.choices, blank=True)
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人员"), blank=True, related_name="assigned_projects"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[])
+
+    class Meta:
+        verbose_name = _("项目")
+        verbose_name_plural = _("项目")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["region", "pool"]),
+            models.Index(fields=["park"]),
+            models.Index(fields=["signal"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_investment__isnull=True) | Q(total_investment__gte=0),
+                name="project_total_investment_not_negative",
+                violation_error_message=_("总投资不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_start__isnull=True) | Q(planned_end__isnull=True)
+                | Q(planned_end__gte=F("planned_start")),
+                name="project_end_not_before_start",
+                violation_error_message=_("计划竣工日期不能早于计划开工日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Batch(models.Model):
+    """One round of the 三个一批 campaign, in which projects are announced as signed/started/producing."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    held_on = models.DateField(_("举行日期"), null=True, blank=True)
+    region = models.ForeignKey("parks.Region", verbose_name=_("区域"), on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("三个一批批次")
+        verbose_name_plural = _("三个一批批次")
+        ordering = ["-held_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Milestone(models.Model):
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("签约")
+        LAND_GRANTED = "land_granted", _("供地")
+        STARTED = "started", _("开工")
+        TOPPED_OUT = "topped_out", _("封顶")
+        IN_PRODUCTION = "in_production", _("投产")
+        AT_CAPACITY = "at_capacity", _("达产达效")
+        COMPLETED = "completed", _("竣工")
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(_("节点"), max_length=20, choices=Kind.choices)
+    planned_date = models.DateField(_("计划日期"), null=True, blank=True)
+    actual_date = models.DateField(_("实际日期"), null=True, blank=True)
+    batch = models.ForeignKey(
+        Batch, verbose_name=_("三个一批批次"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="milestones",
+    )
+    report = models.ForeignKey(
+        "investment.Report", verbose_name=_("来源报道"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    quote = models.TextField(_("原文"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
+        ordering = ["project", "actual_date", "planned_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"], name="milestone_once_per_project",
+                violation_error_message=_("该项目已有此节点。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_kind_display()}"
+
+
+class ProjectContact(models.Model):
+    """包联 "三个一": a leader, a full-time officer and a liaison for each key project."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("包联领导")
+        OFFICER = "officer", _("专职推进干部")
+        LIAISON = "liaison", _("常驻联络员")
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="contacts")
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    title = models.CharField(_("职务"), max_length=100, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("包联人员")
+        verbose_name_plural = _("包联人员")
+        ordering = ["project", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "role"], name="contact_one_per_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"
+
+
+class PoolMove(models.Model):
+    """A project's move between the 四库 pools, kept for the pipeline's flow charts."""
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="pool_moves")
+    from_pool = models.CharField(_("原库"), max_length=20, choices=Pool.choices, blank=True)
+    to_pool = models.CharField(_("新库"), max_length=20, choices=Pool.choices)
+    moved_on = models.DateField(_("日期"))
+    reason = models.CharField(_("原因"), max_length=300, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("四库变动")
+        verbose_name_plural = _("四库变动")
+        ordering = ["-moved_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_pool=F("to_pool")), name="pool_move_changes_pool",
+                violation_error_message=_("新库必须不同于原库。"),
+            ),
+        ]
+
+
+class ProgressReport(models.Model):
+    """One project's progress for one month. Only approved, not superseded reports count anywhere."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已审核")
+        RETURNED = "returned", _("已退回")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    period = models.DateField(_("月份"), help_text=_("该月第一天"))
+    investment_completed = models.DecimalField(
+        _("本月完成投资(万元)"), validators=[MinValueValidator(0)], **MONEY
+    )
+    physical_progress = models.PositiveSmallIntegerField(
+        _("形象进度(%)"), validators=[MaxValueValidator(100)], default=0
+    )
+    stage = models.CharField(_("形象进度描述"), max_length=200, blank=True)
+    workers_on_site = models.PositiveIntegerField(_("在岗人数"), default=0)
+    narrative = models.TextField(_("进展情况"), blank=True)
+    explanation = models.TextField(_("超总投资说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    review_note = models.TextField(_("审核意见"), blank=True)
+    corrects = models.OneToOneField(
+        "self", verbose_name=_("更正的报告"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="correction",
+    )
+    is_superseded = models.BooleanField(_("已被更正"), default=False)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("月度进度")
+        verbose_name_plural = _("月度进度")
+        ordering = ["-period", "project"]
+        indexes = [models.Index(fields=["status", "period"]), models.Index(fields=["project", "period"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period"], condition=Q(corrects__isnull=True),
+                name="progress_one_report_per_month",
+                violation_error_message=_("该项目本月已有进度报告；请更正原报告。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_completed__gte=0), name="progress_investment_not_negative",
+                violation_error_message=_("完成投资不能为负数。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(physical_progress__lte=100), name="progress_physical_at_most_100",
+                violation_error_message=_("形象进度不能超过 100%。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period:%Y-%m}"
+
+    def clean(self) -> None:
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": _("月份必须是该月第一天。")})

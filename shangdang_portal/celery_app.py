@@ -1,0 +1,17 @@
+"""The Celery app: configured from Django settings (CELERY_*), tasks found in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangdang_portal.settings.dev")
+
+app = Celery("shangdang_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="shangdang_portal.ping")
+def ping() -> str:
+    """Answers from whichever process runs it; the broker test and /healthz use it."""
+    return "pong"
