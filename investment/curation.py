@@ -28,7 +28,13 @@ CONSTRUCTION_TYPES = {"new", "continuing", "expansion", "renovation", None}
 PRIORITY_LEVELS = {"provincial", "city", "district", None}
 POOLS = {"planning", "reserve", "construction", "operating", None}
 MILESTONE_KINDS = {
-    "signed", "land_granted", "started", "topped_out", "in_production", "at_capacity", "completed",
+    "signed",
+    "land_granted",
+    "started",
+    "topped_out",
+    "in_production",
+    "at_capacity",
+    "completed",
 }
 FIGURE_KINDS = {"actual", "target", "rate", "attribute"}
 MEASURES = {"level", "growth_yoy", "share"}
@@ -89,8 +95,20 @@ UNITS: dict[str, tuple[str, Decimal]] = {
 # Counted things keep their unit: 个, 家, 人, 宗, 件, 条, 台, 套, 所, 张, 户 …
 COUNT_UNITS = set("个家人宗件条台套所张户座项批次名辆栋间处颗片场根")
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
@@ -263,8 +281,17 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
     text = text_path.read_text(encoding="utf-8")
     parse_partial_date(report.get("published"))
     cf = CurationFile(path=path, report=report, text=text)
-    for key in ("regions", "parks", "companies", "platform_companies", "industry_chains",
-                "specialty_towns", "innovation_outposts", "projects", "new_indicators"):
+    for key in (
+        "regions",
+        "parks",
+        "companies",
+        "platform_companies",
+        "industry_chains",
+        "specialty_towns",
+        "innovation_outposts",
+        "projects",
+        "new_indicators",
+    ):
         items = data.get(key) or []
         if not isinstance(items, list):
             raise CurationError(where, f"{key} must be a list")
@@ -337,7 +364,7 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
         scope = f.get("scope") or {}
         if len(scope) != 1 or next(iter(scope)) not in SCOPE_KEYS:
             raise CurationError(w, f"scope must name exactly one of {sorted(SCOPE_KEYS)}")
-        (skind, sname), = scope.items()
+        ((skind, sname),) = scope.items()
         if sname not in names[skind]:
             raise CurationError(w, f"scope {skind} {sname!r} is not listed in this file")
         try:
@@ -360,6 +387,68 @@ def load_all(directory: Path | None = None) -> list[CurationFile]:
     return [load_file(p, codes) for p in sorted(directory.glob("[0-9][0-9][0-9].yaml"))]
 
 
+ENTITY_KEYS = (
+    "regions",
+    "parks",
+    "companies",
+    "platform_companies",
+    "industry_chains",
+    "specialty_towns",
+    "innovation_outposts",
+    "projects",
+)
+# Fields that describe the entity itself; list fields (aliases, industries) are merged, text kept first.
+_MERGED_LISTS = {"aliases", "leading_industries", "supporting_industries", "milestones"}
+_FREE_TEXT = {"quote", "description", "note", "capacity"}
+
+
+def merge_entities(files: list[CurationFile]) -> dict[str, dict[str, dict]]:
+    """One record per entity across all files, keyed by canonical name.
+
+    A name used in one file that is an alias in another resolves to the canonical record. Two files
+    that give different values for the same scalar attribute raise CurationError: a reviewer decides.
+    Free text (description, capacity) is kept from the newest report that has it.
+    """
+    merged: dict[str, dict[str, dict]] = {k: {} for k in ENTITY_KEYS}
+    aliases: dict[str, dict[str, str]] = {k: {} for k in ENTITY_KEYS}
+    for cf in files:
+        for key in ENTITY_KEYS:
+            for item in getattr(cf, key):
+                for alias in item.get("aliases") or []:
+                    aliases[key].setdefault(alias, item["name"])
+    order = sorted(files, key=lambda f: str(f.report.get("published") or ""), reverse=True)
+    for cf in order:
+        for key in ENTITY_KEYS:
+            for item in getattr(cf, key):
+                name = item["name"]
+                canonical = aliases[key].get(name, name) if name not in merged[key] else name
+                record = merged[key].setdefault(canonical, {"name": canonical, "_sources": []})
+                record["_sources"].append(cf.report["file"])
+                for field_name, value in item.items():
+                    if field_name == "name" or value in (None, "", []):
+                        continue
+                    if field_name in _MERGED_LISTS:
+                        existing = record.setdefault(field_name, [])
+                        for v in value:
+                            if v not in existing and v != canonical:
+                                existing.append(v)
+                    elif field_name in _FREE_TEXT:
+                        record.setdefault(field_name, value)
+                    elif field_name not in record:
+                        record[field_name] = value
+                    elif str(record[field_name]) != str(value):
+                        raise CurationError(
+                            f"{cf.path.name} {key} {name}",
+                            f"{field_name} is {value!r} here but {record[field_name]!r} in "
+                            f"{', '.join(record['_sources'][:-1])}",
+                        )
+                if name != canonical:
+                    record.setdefault("aliases", [])
+                    if name not in record["aliases"]:
+                        record["aliases"].append(name)
+    return merged
+
+
 def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or sorted(CURATION_DIR.glob("[0-9][0-9][0-9].yaml"))
     codes = {i["code"] for i in load_indicators()}
@@ -371,8 +460,17 @@ def main(argv: list[str]) -> int:
             print(f"ERROR {exc}")
             status = 1
             continue
-        print(f"ok {p.name}: {len(cf.projects)} projects, {len(cf.parks)} parks, "
-              f"{len(cf.companies)} companies, {len(cf.figures)} figures")
+        print(
+            f"ok {p.name}: {len(cf.projects)} projects, {len(cf.parks)} parks, "
+            f"{len(cf.companies)} companies, {len(cf.figures)} figures"
+        )
+    if not argv and status == 0:
+        try:
+            merged = merge_entities(load_all())
+        except CurationError as exc:
+            print(f"ERROR across files: {exc}")
+            return 1
+        print("ok across files: " + ", ".join(f"{len(v)} {k}" for k, v in merged.items()))
     return status
 
 

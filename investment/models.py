@@ -58,12 +58,8 @@ class CampaignYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("年度"), unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    yellow_lag_points = models.DecimalField(
-        _("黄灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=10
-    )
-    red_lag_points = models.DecimalField(
-        _("红灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=30
-    )
+    yellow_lag_points = models.DecimalField(_("黄灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=10)
+    red_lag_points = models.DecimalField(_("红灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=30)
     red_not_started_months = models.PositiveSmallIntegerField(_("红灯：计划开工后未开工(月)"), default=3)
 
     class Meta:
@@ -72,7 +68,8 @@ class CampaignYear(models.Model):
         ordering = ["-year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(red_lag_points__gte=F("yellow_lag_points")), name="campaign_red_beyond_yellow",
+                condition=Q(red_lag_points__gte=F("yellow_lag_points")),
+                name="campaign_red_beyond_yellow",
                 violation_error_message=_("红灯阈值必须不小于黄灯阈值。"),
             ),
         ]
@@ -167,7 +164,8 @@ class Figure(models.Model):
                 violation_error_message=_("数据必须且只能属于一个范围(区域、园区、项目或企业)。"),
             ),
             models.CheckConstraint(
-                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
                 | Q(period_end__gte=F("period_start")),
                 name="figure_period_end_not_before_start",
                 violation_error_message=_("期间结束不能早于期间开始。"),
@@ -228,12 +226,16 @@ class Target(models.Model):
                 violation_error_message=_("目标必须且只能属于一个区域或园区。"),
             ),
             models.UniqueConstraint(
-                fields=["campaign_year", "indicator", "measure", "region"], condition=Q(region__isnull=False),
-                name="target_once_per_region", violation_error_message=_("该区域该年度已有此指标目标。"),
+                fields=["campaign_year", "indicator", "measure", "region"],
+                condition=Q(region__isnull=False),
+                name="target_once_per_region",
+                violation_error_message=_("该区域该年度已有此指标目标。"),
             ),
             models.UniqueConstraint(
-                fields=["campaign_year", "indicator", "measure", "park"], condition=Q(park__isnull=False),
-                name="target_once_per_park", violation_error_message=_("该园区该年度已有此指标目标。"),
+                fields=["campaign_year", "indicator", "measure", "park"],
+                condition=Q(park__isnull=False),
+                name="target_once_per_park",
+                violation_error_message=_("该园区该年度已有此指标目标。"),
             ),
             models.CheckConstraint(
                 condition=~Q(unit="万元", measure="level") | Q(value__gte=0),

@@ -90,8 +90,12 @@ class Park(models.Model):
 
     def clean(self) -> None:
         if self.parent_id and self.parent.kind not in self.ALLOWED_PARENTS[self.kind]:
-            raise ValidationError({"parent": _("%(kind)s 的上级不能是 %(parent)s。") % {
-                "kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}})
+            raise ValidationError(
+                {
+                    "parent": _("%(kind)s 的上级不能是 %(parent)s。")
+                    % {"kind": self.get_kind_display(), "parent": self.parent.get_kind_display()}
+                }
+            )
 
     def descendant_ids(self) -> list[int]:
         """This park and every park below it (the tree is at most three levels deep)."""
@@ -105,7 +109,11 @@ class Park(models.Model):
 class PlatformCompany(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     park = models.ForeignKey(
-        Park, verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
+        Park,
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="platform_companies",
     )
     description = models.TextField(_("说明"), blank=True)
@@ -123,7 +131,11 @@ class IndustryChain(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     region = models.ForeignKey(Region, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
     chain_leader = models.ForeignKey(
-        "projects.Company", verbose_name=_("链主企业"), null=True, blank=True, on_delete=models.SET_NULL,
+        "projects.Company",
+        verbose_name=_("链主企业"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="led_chains",
     )
     description = models.TextField(_("说明"), blank=True)

@@ -15,9 +15,7 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 class Company(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     aliases = models.JSONField(_("别名"), default=list, blank=True)
-    region = models.ForeignKey(
-        "parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    region = models.ForeignKey("parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
     description = models.TextField(_("说明"), blank=True)
     is_synthetic = models.BooleanField(_("合成数据"), default=False)
 
@@ -75,21 +73,31 @@ class Project(models.Model):
         "parks.Region", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="projects"
     )
     park = models.ForeignKey(
-        "parks.Park", verbose_name=_("园区"), null=True, blank=True, on_delete=models.PROTECT,
+        "parks.Park",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="projects",
     )
     industry_chain = models.ForeignKey(
-        "parks.IndustryChain", verbose_name=_("产业链"), null=True, blank=True, on_delete=models.SET_NULL,
+        "parks.IndustryChain",
+        verbose_name=_("产业链"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     company = models.ForeignKey(
-        Company, verbose_name=_("建设单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        Company,
+        verbose_name=_("建设单位"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="projects",
     )
     category = models.CharField(_("项目类别"), max_length=20, choices=Category.choices, blank=True)
-    construction_type = models.CharField(
-        _("建设性质"), max_length=20, choices=ConstructionType.choices, blank=True
-    )
+    construction_type = models.CharField(_("建设性质"), max_length=20, choices=ConstructionType.choices, blank=True)
     priority_level = models.CharField(_("重点级别"), max_length=20, choices=PriorityLevel.choices, blank=True)
     is_major = models.BooleanField(_("重大项目"), default=False)
     pool = models.CharField(_("四库"), max_length=20, choices=Pool.choices, blank=True)
@@ -127,7 +135,8 @@ class Project(models.Model):
                 violation_error_message=_("总投资不能为负数。"),
             ),
             models.CheckConstraint(
-                condition=Q(planned_start__isnull=True) | Q(planned_end__isnull=True)
+                condition=Q(planned_start__isnull=True)
+                | Q(planned_end__isnull=True)
                 | Q(planned_end__gte=F("planned_start")),
                 name="project_end_not_before_start",
                 violation_error_message=_("计划竣工日期不能早于计划开工日期。"),
@@ -169,7 +178,11 @@ class Milestone(models.Model):
     planned_date = models.DateField(_("计划日期"), null=True, blank=True)
     actual_date = models.DateField(_("实际日期"), null=True, blank=True)
     batch = models.ForeignKey(
-        Batch, verbose_name=_("三个一批批次"), null=True, blank=True, on_delete=models.SET_NULL,
+        Batch,
+        verbose_name=_("三个一批批次"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="milestones",
     )
     report = models.ForeignKey(
@@ -184,7 +197,8 @@ class Milestone(models.Model):
         ordering = ["project", "actual_date", "planned_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "kind"], name="milestone_once_per_project",
+                fields=["project", "kind"],
+                name="milestone_once_per_project",
                 violation_error_message=_("该项目已有此节点。"),
             ),
         ]
@@ -238,7 +252,8 @@ class PoolMove(models.Model):
         ordering = ["-moved_on", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(from_pool=F("to_pool")), name="pool_move_changes_pool",
+                condition=~Q(from_pool=F("to_pool")),
+                name="pool_move_changes_pool",
                 violation_error_message=_("新库必须不同于原库。"),
             ),
         ]
@@ -257,9 +272,7 @@ class ProgressReport(models.Model):
         Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="progress_reports"
     )
     period = models.DateField(_("月份"), help_text=_("该月第一天"))
-    investment_completed = models.DecimalField(
-        _("本月完成投资(万元)"), validators=[MinValueValidator(0)], **MONEY
-    )
+    investment_completed = models.DecimalField(_("本月完成投资(万元)"), validators=[MinValueValidator(0)], **MONEY)
     physical_progress = models.PositiveSmallIntegerField(
         _("形象进度(%)"), validators=[MaxValueValidator(100)], default=0
     )
@@ -270,18 +283,29 @@ class ProgressReport(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     review_note = models.TextField(_("审核意见"), blank=True)
     corrects = models.OneToOneField(
-        "self", verbose_name=_("更正的报告"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("更正的报告"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="correction",
     )
     is_superseded = models.BooleanField(_("已被更正"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -297,16 +321,19 @@ class ProgressReport(models.Model):
         indexes = [models.Index(fields=["status", "period"]), models.Index(fields=["project", "period"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "period"], condition=Q(corrects__isnull=True),
+                fields=["project", "period"],
+                condition=Q(corrects__isnull=True),
                 name="progress_one_report_per_month",
                 violation_error_message=_("该项目本月已有进度报告；请更正原报告。"),
             ),
             models.CheckConstraint(
-                condition=Q(investment_completed__gte=0), name="progress_investment_not_negative",
+                condition=Q(investment_completed__gte=0),
+                name="progress_investment_not_negative",
                 violation_error_message=_("完成投资不能为负数。"),
             ),
             models.CheckConstraint(
-                condition=Q(physical_progress__lte=100), name="progress_physical_at_most_100",
+                condition=Q(physical_progress__lte=100),
+                name="progress_physical_at_most_100",
                 violation_error_message=_("形象进度不能超过 100%。"),
             ),
         ]

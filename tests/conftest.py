@@ -1,0 +1,114 @@
+"""Shared test set-up: service requirements, the real Celery worker, the loaded report data.
+
+Tests that need PostgreSQL, the Redis broker or Chromium are marked. Without the service they are
+skipped on a developer's machine; under CI=true nothing may be skipped: a skip is a failure.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _missing(item) -> str | None:
+    if item.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"].find("postgresql") < 0:
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    if item.get_closest_marker("broker") and not settings.REDIS_URL:
+        return "needs the Redis broker: set REDIS_URL=redis://…"
+    if item.get_closest_marker("browser") and not CHROMIUM:
+        return "needs Debian's chromium (make browser installs it)"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _missing(item)
+    if reason:
+        if IN_CI:
+            pytest.fail(f"CI requires every service: {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped:
+        # Under CI a skipped test would hide a missing service or a broken fixture: fail it instead.
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture
+def report_data(db):
+    """The five reports and their curated figures, loaded by the same command users run."""
+    from django.core.management import call_command
+
+    call_command("import_reports", verbosity=0)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` process on the real Redis broker, using this test's database.
+
+    The test must commit its data (transactional_db) for the worker, a separate process, to see it.
+    """
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env["DJANGO_SETTINGS_MODULE"] = "shangdang_portal.settings.test"
+    queue = f"test-{os.getpid()}"
+    env["CELERY_TEST_QUEUE"] = queue
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "shangdang_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    from shangdang_portal.celery_app import app
+
+    app.conf.task_default_queue = queue
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if app.send_task("shangdang_portal.ping", queue=queue).get(timeout=5) == "pong":
+                    break
+            except Exception:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                    pytest.fail(f"celery worker did not answer: {out[-2000:]}")
+        yield {"process": proc, "queue": queue, "app": app}
+    finally:
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        app.conf.task_default_queue = "celery"
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
