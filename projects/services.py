@@ -570,3 +570,33 @@ def progress_xlsx_import(*, file, actor, submit: bool = False) -> list[ProgressR
     if errors:
         raise XlsxRowErrors(errors)
     return saved
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    project: Project,
+    period: dt.date,
+    actor,
+    values: dict,
+    version: int | None = None,
+    photo=None,
+    photo_caption: str = "",
+    issue: str = "",
+    submit: bool = False,
+) -> ProgressReport:
+    """What the staff form does in one go: create or edit the month's report, attach a photo, raise an
+    obstacle and optionally submit; if any step fails nothing of it is kept."""
+    current = selectors.open_report_for(project=project, period=period)
+    if current is None:
+        report = progress_report_create(project=project, period=period, actor=actor, **values)
+    else:
+        # A form rendered before the report existed carries no version: someone else created it since.
+        report = progress_report_update(report=current, version=version or 0, actor=actor, **values)
+    if photo is not None:
+        progress_photo_add(report=report, file=photo, actor=actor, caption=photo_caption)
+    if issue.strip():
+        issue_raise(project=project, description=issue.strip(), actor=actor, report=report)
+    if submit:
+        report = progress_report_submit(report=report, actor=actor)
+    return report
