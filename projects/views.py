@@ -46,7 +46,9 @@ def _period_from(request) -> dt.date:
 def my_projects(request):
     projects = list(selectors.staff_project_list(user=request.user))
     for project in projects:
-        project.status_label = ProgressReport.Status(project.this_month_status).label if project.this_month_status else ""
+        project.status_label = (
+            ProgressReport.Status(project.this_month_status).label if project.this_month_status else ""
+        )
     return render(
         request,
         "projects/progress/my_projects.html",
@@ -256,7 +258,9 @@ def correction_form(request, pk: int):
 @login_required
 def project_history(request, project_id: int):
     project = get_object_or_404(Project, pk=project_id)
-    if not (roles.has_role(request.user, roles.REVIEWER, roles.OFFICIAL) or services.can_report_for(request.user, project)):
+    if not (
+        roles.has_role(request.user, roles.REVIEWER, roles.OFFICIAL) or services.can_report_for(request.user, project)
+    ):
         raise PermissionDenied
     page = Paginator(selectors.project_history(project), 50).get_page(request.GET.get("page"))
     return render(request, "projects/progress/history.html", {"project": project, "page": page})
@@ -279,9 +283,7 @@ def xlsx_template(request):
     """The bulk-entry sheet for the user's projects and a month."""
     period = _period_from(request)
     content = services.progress_template_xlsx(projects=selectors.staff_project_list(user=request.user), period=period)
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="progress-{period:%Y-%m}.xlsx"'
     return response
 
