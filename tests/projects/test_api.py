@@ -1,0 +1,184 @@
+"""The progress report API: transitions, rejections, ETag/If-Match, bulk approval, XLSX and history."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from projects import services
+from projects.models import ProgressReport
+
+Status = ProgressReport.Status
+BASE = "/api/v1/progress-reports/"
+
+
+@pytest.fixture
+def staff_api(staff_user):
+    api = APIClient()
+    api.force_authenticate(staff_user)
+    return api
+
+
+@pytest.fixture
+def reviewer_api(reviewer):
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    return api
+
+
+def create(api, project, period, **extra):
+    body = {"project": project.pk, "period": f"{period:%Y-%m}", "investment_completed": "50.00"} | extra
+    return api.post(BASE, body, format="json")
+
+
+def test_create_submit_approve_over_the_api(staff_api, reviewer_api, project, months):
+    response = create(staff_api, project, months[1], physical_progress=20)
+    assert response.status_code == 201, response.data
+    assert response["ETag"] == '"1"'
+    report_id = response.data["id"]
+    assert response.data["since_start"] == "50.00"
+
+    response = staff_api.post(f"{BASE}{report_id}/submit/", HTTP_IF_MATCH='"1"')
+    assert response.status_code == 200 and response.data["status"] == Status.SUBMITTED
+    response = reviewer_api.post(f"{BASE}{report_id}/approve/", HTTP_IF_MATCH=response["ETag"])
+    assert response.status_code == 200 and response.data["status"] == Status.APPROVED
+
+    # Locked: neither a PATCH nor a second submission changes it.
+    response = staff_api.patch(f"{BASE}{report_id}/", {"narrative": "改"}, format="json", HTTP_IF_MATCH='"3"')
+    assert response.status_code == 400 and "status" in response.data
+    assert ProgressReport.objects.get(pk=report_id).narrative == ""
+
+
+def test_return_requires_a_note_and_staff_cannot_approve(staff_api, reviewer_api, project, months):
+    report_id = create(staff_api, project, months[0]).data["id"]
+    staff_api.post(f"{BASE}{report_id}/submit/")
+    assert staff_api.post(f"{BASE}{report_id}/approve/").status_code == 403
+    response = reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": ""}, format="json")
+    assert response.status_code == 400 and "review_note" in response.data
+    response = reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": "缺照片"}, format="json")
+    assert response.status_code == 200 and response.data["status"] == Status.RETURNED
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ({"investment_completed": "-1"}, "investment_completed"),
+        ({"investment_completed": "5000"}, "explanation"),
+        ({"physical_progress": 120}, "physical_progress"),
+    ],
+)
+def test_bad_input_is_a_field_error(staff_api, project, months, extra, field):
+    response = create(staff_api, project, months[0], **extra)
+    assert response.status_code == 400 and field in response.data
+    assert not ProgressReport.objects.exists()
+
+
+def test_future_month_and_duplicate_month_are_rejected(staff_api, project, months):
+    future = months[0].replace(year=months[0].year + 1)
+    response = create(staff_api, project, future)
+    assert response.status_code == 400 and "period" in response.data
+    assert create(staff_api, project, months[0]).status_code == 201
+    response = create(staff_api, project, months[0])
+    assert response.status_code == 400 and "period" in response.data
+    assert ProgressReport.objects.count() == 1
+
+
+def test_other_staff_cannot_create(outsider, project, months):
+    api = APIClient()
+    api.force_authenticate(outsider)
+    assert create(api, project, months[0]).status_code == 403
+    assert APIClient().get(BASE).status_code in (401, 403)
+
+
+def test_stale_if_match_is_412_and_stale_body_version_is_409(staff_api, project, months):
+    report_id = create(staff_api, project, months[0]).data["id"]
+    first = staff_api.patch(f"{BASE}{report_id}/", {"stage": "基础"}, format="json", HTTP_IF_MATCH='"1"')
+    assert first.status_code == 200 and first["ETag"] == '"2"'
+    stale = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶"}, format="json", HTTP_IF_MATCH='"1"')
+    assert stale.status_code == 412
+    assert stale.data["current_version"] == 2 and stale.data["changes"][0]["field"] == "stage"
+    stale = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶", "version": 1}, format="json")
+    assert stale.status_code == 409
+    missing = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶"}, format="json")
+    assert missing.status_code == 400 and "version" in missing.data
+    assert ProgressReport.objects.get(pk=report_id).stage == "基础"
+
+
+def test_bulk_approve(staff_api, reviewer_api, project, months):
+    ids = [create(staff_api, project, p).data["id"] for p in months[:3]]
+    for report_id in ids[:2]:
+        staff_api.post(f"{BASE}{report_id}/submit/")
+    response = reviewer_api.post(f"{BASE}approve/", {"ids": ids}, format="json")
+    assert response.status_code == 400 and f"#{ids[2]}" in response.data["reports"][0]
+    assert not ProgressReport.objects.filter(status=Status.APPROVED).exists()
+    response = reviewer_api.post(f"{BASE}approve/", {"ids": ids[:2]}, format="json")
+    assert response.status_code == 200 and sorted(response.data["approved"]) == sorted(ids[:2])
+
+
+def test_correction_over_the_api(staff_api, reviewer_api, project, months):
+    report_id = create(staff_api, project, months[1]).data["id"]
+    staff_api.post(f"{BASE}{report_id}/submit/")
+    reviewer_api.post(f"{BASE}{report_id}/approve/")
+    response = staff_api.post(f"{BASE}{report_id}/correct/", {"investment_completed": "60"}, format="json")
+    assert response.status_code == 201 and response.data["corrects"] == report_id
+    correction = response.data["id"]
+    staff_api.post(f"{BASE}{correction}/submit/")
+    reviewer_api.post(f"{BASE}{correction}/approve/")
+    original = staff_api.get(f"{BASE}{report_id}/").data
+    assert original["is_superseded"] is True
+
+
+def test_history_endpoints_name_the_user(staff_api, reviewer_api, staff_user, reviewer, project, months):
+    report_id = create(staff_api, project, months[0]).data["id"]
+    staff_api.post(f"{BASE}{report_id}/submit/")
+    reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": "补充"}, format="json")
+    history = staff_api.get(f"{BASE}{report_id}/history/").data
+    assert [h["user"] for h in history] == [reviewer.username, staff_user.username, staff_user.username]
+    status_change = next(c for c in history[0]["changes"] if c["field"] == "status")
+    assert (status_change["before"], status_change["after"]) == (Status.SUBMITTED, Status.RETURNED)
+    project_history = reviewer_api.get(f"/api/v1/projects/{project.pk}/history/")
+    assert project_history.status_code == 200
+    assert {h["object_id"] for h in project_history.data} >= {project.pk, report_id}
+
+
+def test_xlsx_template_and_upload_with_row_errors(staff_api, project, months):
+    response = staff_api.get(f"{BASE}xlsx-template/", {"period": f"{months[0]:%Y-%m}"})
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    assert sheet.cell(2, 1).value == project.pk
+    sheet.cell(2, headers.index("本月完成投资(万元)") + 1).value = -3
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    out.name = "progress.xlsx"
+    response = staff_api.post(f"{BASE}xlsx-upload/", {"file": out}, format="multipart")
+    assert response.status_code == 400
+    assert response.data["errors"][0]["row"] == 2 and response.data["errors"][0]["column"] == "本月完成投资(万元)"
+    assert not ProgressReport.objects.exists()
+
+    sheet.cell(2, headers.index("本月完成投资(万元)") + 1).value = 3
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    out.name = "progress.xlsx"
+    response = staff_api.post(f"{BASE}xlsx-upload/", {"file": out}, format="multipart")
+    assert response.status_code == 200, response.data
+    assert ProgressReport.objects.get(pk=response.data["saved"][0]).investment_completed == Decimal("3.00")
+
+
+def test_list_is_bounded_in_queries(staff_api, staff_user, project, reviewer, django_assert_max_num_queries):
+    import datetime as dt
+
+    for month in range(1, 7):
+        services.progress_report_create(
+            project=project, period=dt.date(2024, month, 1), actor=staff_user, investment_completed=Decimal("1")
+        )
+    with django_assert_max_num_queries(6):
+        response = staff_api.get(BASE)
+    assert response.status_code == 200
+    rows = response.data["results"] if isinstance(response.data, dict) else response.data
+    assert len(rows) == 6
