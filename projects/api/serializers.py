@@ -102,3 +102,22 @@ def history_payload(entries) -> list[dict]:
         }
         for e in entries
     ]
+
+
+class FieldChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    before = serializers.CharField(allow_null=True)
+    after = serializers.CharField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    """The shape of history_payload(), for the API schema."""
+
+    when = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True)
+    action = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+    model = serializers.CharField()
+    object_id = serializers.IntegerField()
+    object = serializers.CharField()
+    changes = FieldChangeSerializer(many=True)

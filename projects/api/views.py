@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -161,6 +162,7 @@ class ProgressReportViewSet(
             code=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(operation_id="progress_reports_approve_bulk")
     @action(
         detail=False,
         methods=["post"],
@@ -182,6 +184,7 @@ class ProgressReportViewSet(
             raise _field_errors(exc) from None
         return Response({"approved": [r.pk for r in done]})
 
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         return Response(s.history_payload(selectors.progress_report_history(self.get_object())))
@@ -234,6 +237,7 @@ class ProjectHistoryView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=s.HistoryEntrySerializer(many=True))
     def get(self, request, pk: int):
         project = get_object_or_404(Project, pk=pk)
         if not (
