@@ -1,22 +1,13 @@
 """Reads of companies and projects, shaped for lists: joins and prefetches fixed, so queries do not grow per row."""
 
-from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import RowNumber
 
 from shangdang_portal import roles
+from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import CompanyFilterSet, ProjectFilterSet
 from .models import Company, Milestone, ProgressReport, Project
-
-
-def _apply(filterset_class, filters, queryset):
-    if filters is None:
-        return queryset
-    filterset = filterset_class(filters, queryset=queryset)
-    if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
-    return filterset.qs
 
 
 def visible_projects(user) -> QuerySet[Project]:
@@ -69,7 +60,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     )
     if getattr(user, "is_authenticated", False):
         queryset = queryset.prefetch_related("contacts")
-    return _apply(ProjectFilterSet, filters, queryset)
+    return apply_filterset(ProjectFilterSet, filters, queryset)
 
 
 def project_get(*, user, pk) -> Project | None:
@@ -78,4 +69,4 @@ def project_get(*, user, pk) -> Project | None:
 
 def company_list(*, user, filters: dict | None = None) -> QuerySet[Company]:
     queryset = Company.objects.select_related("region").order_by("name", "pk")
-    return _apply(CompanyFilterSet, filters, queryset)
+    return apply_filterset(CompanyFilterSet, filters, queryset)

@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 
@@ -37,3 +38,13 @@ def text_search(value: str, fields: list[str], json_fields: list[str] = ()) -> Q
         if escaped != value:
             terms.append(Q(**{f"{f}__icontains": escaped}))
     return reduce(or_, terms)
+
+
+def apply_filterset(filterset_class, filters: dict | None, queryset):
+    """A selector's `filters=` argument: the same FilterSet the API uses; bad values raise ValidationError."""
+    if filters is None:
+        return queryset
+    filterset = filterset_class(filters, queryset=queryset)
+    if not filterset.is_valid():
+        raise ValidationError(filterset.errors)
+    return filterset.qs

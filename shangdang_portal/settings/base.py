@@ -171,6 +171,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call a choice field "kind" or "level"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ParkKindEnum": "parks.models.Park.Kind",
+        "ParkLevelEnum": "parks.models.Park.Level",
+        "RegionLevelEnum": "parks.models.Region.Level",
+        "MilestoneKindEnum": "projects.models.Milestone.Kind",
+        "FigureKindEnum": "investment.models.Figure.Kind",
+        "ContactRoleEnum": "projects.models.ProjectContact.Role",
+        "ProgressStatusEnum": "projects.models.ProgressReport.Status",
+    },
 }
 
 LOGGING = {
