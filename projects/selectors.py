@@ -1,4 +1,5 @@
-"""Reads for progress reporting: report lists with totals derived in SQL, staff queues, change history."""
+"""Reads of companies, projects and progress reports, shaped for lists: joins and prefetches fixed so
+queries do not grow per row; report totals derived in SQL; staff queues; change history."""
 
 from __future__ import annotations
 
@@ -6,13 +7,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncYear
+from django.db.models import (
+    BooleanField,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncYear
 from django.utils import timezone
 
 from shangdang_portal import roles
+from shangdang_portal.filtering import apply_filterset
 
-from .models import MONEY, Milestone, Notification, ProgressReport, Project
+from .filtersets import CompanyFilterSet, ProgressReportFilterSet, ProjectFilterSet
+from .models import MONEY, Company, Milestone, Notification, ProgressReport, Project
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
@@ -20,6 +36,69 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 def counted_reports() -> QuerySet[ProgressReport]:
     """The reports that count anywhere: approved and not replaced by an approved correction."""
     return ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED, is_superseded=False)
+
+
+# --- projects and companies --------------------------------------------------------------------
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    """What a caller may see: everything for readers of all, public plus assigned for staff, else public only."""
+    projects = Project.objects.all()
+    if roles.can_read_all(user):
+        return projects
+    if roles.STAFF in roles.roles_of(user):
+        assigned = Project.staff.through.objects.filter(user_id=user.pk).values("project_id")
+        return projects.filter(Q(is_public=True) | Q(pk__in=assigned))
+    return projects.filter(is_public=True)
+
+
+def _contacts_visible(user):
+    if roles.can_read_all(user):
+        return Value(True, output_field=BooleanField())
+    if roles.STAFF in roles.roles_of(user):
+        return Exists(Project.staff.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk))
+    return Value(False, output_field=BooleanField())
+
+
+def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
+    """Projects the user may see, with region/park/chain/company joined, milestones, contacts, the latest
+    approved progress report (`latest_progress`, a list of at most one) and `cumulative_investment`."""
+    latest = counted_reports().annotate(
+        rank=Window(RowNumber(), partition_by="project_id", order_by=["-period", "-pk"])
+    )
+    cumulative = (
+        counted_reports()
+        .filter(project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("investment_completed"))
+        .values("total")
+    )
+    queryset = (
+        visible_projects(user)
+        .select_related("region", "park", "industry_chain", "company")
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.select_related("batch").order_by("kind", "pk")),
+            Prefetch("progress_reports", queryset=latest.filter(rank=1), to_attr="latest_progress"),
+        )
+        .annotate(contacts_visible=_contacts_visible(user), cumulative_investment=Subquery(cumulative))
+        .order_by("name", "pk")
+    )
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.prefetch_related("contacts")
+    return apply_filterset(ProjectFilterSet, filters, queryset)
+
+
+def project_get(*, user, pk) -> Project | None:
+    return project_list(user=user).filter(pk=pk).first()
+
+
+def company_list(*, user, filters: dict | None = None) -> QuerySet[Company]:
+    queryset = Company.objects.select_related("region").order_by("name", "pk")
+    return apply_filterset(CompanyFilterSet, filters, queryset)
+
+
+# --- progress reports ----------------------------------------------------------------------------
 
 
 def _prior_sum(*, same_year: bool) -> Subquery:
@@ -41,19 +120,23 @@ def with_totals(queryset: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
     )
 
 
-def progress_report_list(*, user=None, filters: dict | None = None) -> QuerySet[ProgressReport]:
-    """Reports a user may see, with their totals: staff see their projects' reports, reviewers all."""
-    qs = with_totals(ProgressReport.objects.select_related("project", "created_by", "reviewed_by", "corrects"))
-    if user is not None and not roles.has_role(user, roles.REVIEWER, roles.OFFICIAL):
-        qs = qs.filter(Q(project__staff=user) | Q(created_by=user)).distinct() if user.is_authenticated else qs.none()
-    filters = filters or {}
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("project"):
-        qs = qs.filter(project_id=filters["project"])
-    if filters.get("period"):
-        qs = qs.filter(period=filters["period"])
-    return qs.order_by("-period", "project__name", "id")
+def visible_progress_reports(user) -> QuerySet[ProgressReport]:
+    """Readers of everything see every report; staff the reports of their projects and those they wrote."""
+    reports = ProgressReport.objects.all()
+    if roles.can_read_all(user):
+        return reports
+    if roles.STAFF in roles.roles_of(user):
+        assigned = Project.staff.through.objects.filter(user_id=user.pk).values("project_id")
+        return reports.filter(Q(project_id__in=assigned) | Q(created_by_id=user.pk))
+    return reports.none()
+
+
+def progress_report_list(*, user, filters: dict | None = None) -> QuerySet[ProgressReport]:
+    """Reports the user may see, with their totals, filtered by ProgressReportFilterSet (newest month first)."""
+    queryset = with_totals(
+        visible_progress_reports(user).select_related("project", "created_by", "reviewed_by", "corrects")
+    ).order_by("-period", "project__name", "pk")
+    return apply_filterset(ProgressReportFilterSet, filters, queryset)
 
 
 def progress_report_get(*, pk: int) -> ProgressReport:

@@ -1,5 +1,6 @@
-"""Writes for progress reporting: the draft → submitted → approved/returned workflow, corrections,
-photos, issues, notifications and the XLSX bulk entry. Every write is one transaction."""
+"""Writes to projects and their progress: project create/update, the draft → submitted →
+approved/returned workflow, corrections, photos, issues, notifications and the XLSX bulk entry.
+Keyword-only, validated with full_clean(), one transaction each, recording who changed what."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from shangdang_portal import roles
+from shangdang_portal.permissions import can_edit_progress, is_reviewer
 
 from . import selectors
 from .models import Notification, ProgressPhoto, ProgressReport, Project, ProjectIssue
@@ -49,24 +51,73 @@ class ConflictError(Exception):
         super().__init__(self.message)
 
 
+# --- projects ------------------------------------------------------------------------------------
+
+PROJECT_FIELDS = {
+    "name",
+    "aliases",
+    "region",
+    "park",
+    "industry_chain",
+    "company",
+    "category",
+    "construction_type",
+    "priority_level",
+    "is_major",
+    "pool",
+    "total_investment",
+    "planned_start",
+    "planned_end",
+    "capacity",
+    "scale_value",
+    "scale_unit",
+    "description",
+    "in_statistics",
+    "is_public",
+}
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - PROJECT_FIELDS
+    if unknown:
+        raise TypeError(f"not project fields: {sorted(unknown)}")
+
+
+@transaction.atomic
+def project_create(*, actor, staff=None, **fields) -> Project:
+    _check_fields(fields)
+    project = Project(**fields)
+    project._history_user = actor
+    project.full_clean()
+    project.save()
+    if staff is not None:
+        project.staff.set(staff)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor, staff=None, **fields) -> Project:
+    _check_fields(fields)
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project._history_user = actor
+    project.full_clean()
+    project.save()
+    if staff is not None:
+        project.staff.set(staff)
+    return project
+
+
 # --- who may do what ---------------------------------------------------------------------------
 
 
-def can_report_for(user, project: Project) -> bool:
-    return roles.has_role(user) or (roles.has_role(user, roles.STAFF) and project.staff.filter(pk=user.pk).exists())
-
-
-def can_review(user) -> bool:
-    return roles.has_role(user, roles.REVIEWER)
-
-
 def _require_reporter(user, project: Project) -> None:
-    if not can_report_for(user, project):
+    if not can_edit_progress(user, project):
         raise PermissionDenied(_("您不是该项目的填报人员。"))
 
 
 def _require_reviewer(user) -> None:
-    if not can_review(user):
+    if not is_reviewer(user):
         raise PermissionDenied(_("只有审核人员可以审核进度报告。"))
 
 

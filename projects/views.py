@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shangdang_portal import roles
+from shangdang_portal.permissions import can_edit_progress, can_see_progress, is_reviewer
 
 from . import selectors, services
 from .forms import ProgressReportForm, ReturnForm
@@ -56,7 +56,7 @@ def my_projects(request):
             "projects": projects,
             "period": selectors.current_period(),
             "returned": selectors.returned_report_list(user=request.user),
-            "is_reviewer": services.can_review(request.user),
+            "is_reviewer": is_reviewer(request.user),
         },
     )
 
@@ -64,7 +64,7 @@ def my_projects(request):
 @login_required
 def report_form(request, project_id: int):
     project = get_object_or_404(Project, pk=project_id)
-    if not services.can_report_for(request.user, project):
+    if not can_edit_progress(request.user, project):
         raise PermissionDenied(_("您不是该项目的填报人员。"))
     period = _period_from(request)
     report = selectors.open_report_for(project=project, period=period)
@@ -129,7 +129,7 @@ def returned_reports(request):
 
 @login_required
 def review_queue(request):
-    if not services.can_review(request.user):
+    if not is_reviewer(request.user):
         raise PermissionDenied(_("只有审核人员可以审核进度报告。"))
     status = 200
     if request.method == "POST":
@@ -173,14 +173,10 @@ def return_report(request, pk: int):
     return redirect("progress:review")
 
 
-def _can_see(user, report: ProgressReport) -> bool:
-    return roles.has_role(user, roles.REVIEWER, roles.OFFICIAL) or services.can_report_for(user, report.project)
-
-
 @login_required
 def report_detail(request, pk: int):
     report = get_object_or_404(ProgressReport.objects.select_related("project"), pk=pk)
-    if not _can_see(request.user, report):
+    if not can_see_progress(request.user, report.project):
         raise PermissionDenied
     return render(
         request,
@@ -190,7 +186,7 @@ def report_detail(request, pk: int):
             "history": selectors.progress_report_history(report),
             "photos": report.photos.all(),
             "issues": report.issues.all(),
-            "can_correct": services.can_report_for(request.user, report.project)
+            "can_correct": can_edit_progress(request.user, report.project)
             and report.status == ProgressReport.Status.APPROVED
             and not report.is_superseded
             and not hasattr(report, "correction"),
@@ -216,7 +212,7 @@ def correct_report(request, pk: int):
 def correction_form(request, pk: int):
     """Edits a correction (a report linked to the one it corrects) until it is submitted."""
     report = get_object_or_404(ProgressReport.objects.select_related("project", "corrects"), pk=pk)
-    if report.corrects_id is None or not services.can_report_for(request.user, report.project):
+    if report.corrects_id is None or not can_edit_progress(request.user, report.project):
         raise PermissionDenied
     status = 200
     if request.method == "POST":
@@ -258,9 +254,7 @@ def correction_form(request, pk: int):
 @login_required
 def project_history(request, project_id: int):
     project = get_object_or_404(Project, pk=project_id)
-    if not (
-        roles.has_role(request.user, roles.REVIEWER, roles.OFFICIAL) or services.can_report_for(request.user, project)
-    ):
+    if not can_see_progress(request.user, project):
         raise PermissionDenied
     page = Paginator(selectors.project_history(project), 50).get_page(request.GET.get("page"))
     return render(request, "projects/progress/history.html", {"project": project, "page": page})

@@ -28,6 +28,13 @@ def reviewer_api(reviewer):
     return api
 
 
+def fields(response) -> dict:
+    """The field errors of an answer in the shared error shape (and a check that it is that shape)."""
+    error = response.json()["error"]
+    assert error["status"] == response.status_code
+    return error["fields"]
+
+
 def create(api, project, period, **extra):
     body = {"project": project.pk, "period": f"{period:%Y-%m}", "investment_completed": "50.00"} | extra
     return api.post(BASE, body, format="json")
@@ -47,16 +54,17 @@ def test_create_submit_approve_over_the_api(staff_api, reviewer_api, project, mo
 
     # Locked: neither a PATCH nor a second submission changes it.
     response = staff_api.patch(f"{BASE}{report_id}/", {"narrative": "改"}, format="json", HTTP_IF_MATCH='"3"')
-    assert response.status_code == 400 and "status" in response.data
+    assert response.status_code == 400 and "status" in fields(response)
     assert ProgressReport.objects.get(pk=report_id).narrative == ""
 
 
 def test_return_requires_a_note_and_staff_cannot_approve(staff_api, reviewer_api, project, months):
     report_id = create(staff_api, project, months[0]).data["id"]
     staff_api.post(f"{BASE}{report_id}/submit/")
-    assert staff_api.post(f"{BASE}{report_id}/approve/").status_code == 403
+    refused = staff_api.post(f"{BASE}{report_id}/approve/")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
     response = reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": ""}, format="json")
-    assert response.status_code == 400 and "review_note" in response.data
+    assert response.status_code == 400 and "review_note" in fields(response)
     response = reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": "缺照片"}, format="json")
     assert response.status_code == 200 and response.data["status"] == Status.RETURNED
 
@@ -71,25 +79,28 @@ def test_return_requires_a_note_and_staff_cannot_approve(staff_api, reviewer_api
 )
 def test_bad_input_is_a_field_error(staff_api, project, months, extra, field):
     response = create(staff_api, project, months[0], **extra)
-    assert response.status_code == 400 and field in response.data
+    assert response.status_code == 400 and field in fields(response)
     assert not ProgressReport.objects.exists()
 
 
 def test_future_month_and_duplicate_month_are_rejected(staff_api, project, months):
     future = months[0].replace(year=months[0].year + 1)
     response = create(staff_api, project, future)
-    assert response.status_code == 400 and "period" in response.data
+    assert response.status_code == 400 and "period" in fields(response)
     assert create(staff_api, project, months[0]).status_code == 201
     response = create(staff_api, project, months[0])
-    assert response.status_code == 400 and "period" in response.data
+    assert response.status_code == 400 and "period" in fields(response)
     assert ProgressReport.objects.count() == 1
 
 
 def test_other_staff_cannot_create(outsider, project, months):
     api = APIClient()
     api.force_authenticate(outsider)
-    assert create(api, project, months[0]).status_code == 403
-    assert APIClient().get(BASE).status_code in (401, 403)
+    refused = create(api, project, months[0])
+    assert refused.status_code == 403
+    assert refused.json()["error"]["message"] == "您不是该项目的填报人员。"
+    assert APIClient().get(BASE).status_code == 401
+    assert not ProgressReport.objects.exists()
 
 
 def test_stale_if_match_is_412_and_stale_body_version_is_409(staff_api, project, months):
@@ -97,12 +108,18 @@ def test_stale_if_match_is_412_and_stale_body_version_is_409(staff_api, project,
     first = staff_api.patch(f"{BASE}{report_id}/", {"stage": "基础"}, format="json", HTTP_IF_MATCH='"1"')
     assert first.status_code == 200 and first["ETag"] == '"2"'
     stale = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶"}, format="json", HTTP_IF_MATCH='"1"')
-    assert stale.status_code == 412
-    assert stale.data["current_version"] == 2 and stale.data["changes"][0]["field"] == "stage"
+    assert stale.status_code == 412 and stale["ETag"] == '"2"'
+    error = stale.json()["error"]
+    assert (error["status"], error["code"], error["fields"]) == (412, "precondition_failed", {})
+    assert error["current_version"] == 2 and error["changes"][0]["field"] == "stage"
+    assert (error["changes"][0]["before"], error["changes"][0]["after"]) == ("", "基础")
+    assert "版本 1 → 2" in error["message"]
     stale = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶", "version": 1}, format="json")
     assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert (error["status"], error["code"], error["current_version"]) == (409, "conflict", 2)
     missing = staff_api.patch(f"{BASE}{report_id}/", {"stage": "封顶"}, format="json")
-    assert missing.status_code == 400 and "version" in missing.data
+    assert missing.status_code == 400 and "version" in fields(missing)
     assert ProgressReport.objects.get(pk=report_id).stage == "基础"
 
 
@@ -111,7 +128,7 @@ def test_bulk_approve(staff_api, reviewer_api, project, months):
     for report_id in ids[:2]:
         staff_api.post(f"{BASE}{report_id}/submit/")
     response = reviewer_api.post(f"{BASE}approve/", {"ids": ids}, format="json")
-    assert response.status_code == 400 and f"#{ids[2]}" in response.data["reports"][0]
+    assert response.status_code == 400 and f"#{ids[2]}" in fields(response)["reports"][0]
     assert not ProgressReport.objects.filter(status=Status.APPROVED).exists()
     response = reviewer_api.post(f"{BASE}approve/", {"ids": ids[:2]}, format="json")
     assert response.status_code == 200 and sorted(response.data["approved"]) == sorted(ids[:2])
@@ -134,13 +151,17 @@ def test_history_endpoints_name_the_user(staff_api, reviewer_api, staff_user, re
     report_id = create(staff_api, project, months[0]).data["id"]
     staff_api.post(f"{BASE}{report_id}/submit/")
     reviewer_api.post(f"{BASE}{report_id}/return/", {"review_note": "补充"}, format="json")
-    history = staff_api.get(f"{BASE}{report_id}/history/").data
+    history = staff_api.get(f"{BASE}{report_id}/history/").data["results"]
     assert [h["user"] for h in history] == [reviewer.username, staff_user.username, staff_user.username]
     status_change = next(c for c in history[0]["changes"] if c["field"] == "status")
     assert (status_change["before"], status_change["after"]) == (Status.SUBMITTED, Status.RETURNED)
     project_history = reviewer_api.get(f"/api/v1/projects/{project.pk}/history/")
     assert project_history.status_code == 200
-    assert {h["object_id"] for h in project_history.data} >= {project.pk, report_id}
+    assert project_history.data["count"] == len(project_history.data["results"])
+    assert {h["object_id"] for h in project_history.data["results"]} >= {project.pk, report_id}
+    first_page = reviewer_api.get(f"/api/v1/projects/{project.pk}/history/", {"page_size": 1}).data
+    assert len(first_page["results"]) == 1 and first_page["count"] == project_history.data["count"]
+    assert first_page["results"][0] == project_history.data["results"][0]
 
 
 def test_xlsx_template_and_upload_with_row_errors(staff_api, project, months):
@@ -157,7 +178,9 @@ def test_xlsx_template_and_upload_with_row_errors(staff_api, project, months):
     out.name = "progress.xlsx"
     response = staff_api.post(f"{BASE}xlsx-upload/", {"file": out}, format="multipart")
     assert response.status_code == 400
-    assert response.data["errors"][0]["row"] == 2 and response.data["errors"][0]["column"] == "本月完成投资(万元)"
+    rows = response.json()["error"]["rows"]
+    assert rows[0]["row"] == 2 and rows[0]["column"] == "本月完成投资(万元)"
+    assert fields(response)["file"][0].startswith("2:本月完成投资(万元) ")
     assert not ProgressReport.objects.exists()
 
     sheet.cell(2, headers.index("本月完成投资(万元)") + 1).value = 3

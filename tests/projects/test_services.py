@@ -1,14 +1,52 @@
-"""The progress workflow's services: each transition, each rejection, corrections, notifications."""
+"""Project services, and the progress workflow's: each transition, each rejection, corrections, notifications."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects import selectors, services
-from projects.models import Notification, ProgressReport, ProjectIssue
+from projects.models import Notification, ProgressReport, Project, ProjectIssue
 
 Status = ProgressReport.Status
+
+
+# --- projects --------------------------------------------------------------------------------------
+
+
+def test_project_create_validates_and_records_the_actor(region):
+    actor = get_user_model().objects.create_user(username="a")
+    project = services.project_create(actor=actor, name="新项目", region=region, total_investment=Decimal("12.50"))
+    assert Project.objects.get().total_investment == Decimal("12.50")
+    assert project.history.get().history_user == actor
+
+
+def test_project_create_rejects_bad_input_and_saves_nothing(region):
+    staff = get_user_model().objects.create_user(username="s")
+    with pytest.raises(ValidationError) as raised:
+        services.project_create(
+            actor=None,
+            staff=[staff],
+            name="坏项目",
+            region=region,
+            total_investment=Decimal("-1"),
+            pool="heaven",
+        )
+    assert {"pool"} <= set(raised.value.message_dict)
+    assert not Project.objects.exists()
+
+
+def test_project_update_checks_dates_against_the_stored_start(region):
+    project = services.project_create(actor=None, name="项目", region=region, planned_start=datetime.date(2025, 5, 1))
+    with pytest.raises(ValidationError):
+        services.project_update(project=project, actor=None, planned_end=datetime.date(2025, 1, 1))
+    project.refresh_from_db()
+    assert project.planned_end is None
+
+
+# --- progress reports ------------------------------------------------------------------------------
 
 
 def draft(project, user, period, amount="100.00", **extra):
