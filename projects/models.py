@@ -292,10 +292,12 @@ class ProgressReport(models.Model):
     )
     is_superseded = models.BooleanField(_("已被更正"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # Blank for rows that came from the report data or the synthetic generator rather than from staff.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )

@@ -234,16 +234,34 @@ class HistoryEntry:
     changes: list[FieldChange] = field(default_factory=list)
 
 
-def _entries(records, model_label: str) -> list[HistoryEntry]:
+def _load_relations(instances: list, names: tuple[str, ...]) -> None:
+    """Fills the foreign keys an object's __str__ reads with one query per relation, not one per row."""
+    for name in names:
+        model = instances[0]._meta.get_field(name).related_model if instances else None
+        if model is None:
+            continue
+        related = model.objects.in_bulk({getattr(i, f"{name}_id") for i in instances} - {None})
+        for instance in instances:
+            value = related.get(getattr(instance, f"{name}_id"))
+            if value is not None:
+                setattr(instance, name, value)
+
+
+def _entries(records, model_label: str, relations: tuple[str, ...] = ()) -> list[HistoryEntry]:
     """Turns historical rows into entries, each diffed against the previous row of the same object."""
+    records = list(records)
+    # history_object is built from the historical row alone; .instance would query the live row once
+    # per record for the fields history does not keep (updated_at).
+    instances = [record.history_object for record in records]
+    _load_relations(instances, relations)
     previous: dict[int, object] = {}
     entries = []
-    for record in records:
+    for record, instance in zip(records, instances, strict=True):
         prior = previous.get(record.id)
         changes = []
         if prior is not None and record.history_type == "~":
             for change in record.diff_against(prior, foreign_keys_are_objs=False).changes:
-                label = str(record.instance._meta.get_field(change.field).verbose_name)
+                label = str(instance._meta.get_field(change.field).verbose_name)
                 changes.append(FieldChange(change.field, label, change.old, change.new))
         previous[record.id] = record
         entries.append(
@@ -253,21 +271,21 @@ def _entries(records, model_label: str) -> list[HistoryEntry]:
                 action=record.history_type,
                 model=model_label,
                 object_id=record.id,
-                object_repr=str(record.instance),
+                object_repr=str(instance),
                 changes=changes,
             )
         )
     return entries
 
 
-def _history(manager, model_label: str, **filters) -> list[HistoryEntry]:
+def _history(manager, model_label: str, relations: tuple[str, ...] = (), **filters) -> list[HistoryEntry]:
     records = manager.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
-    return _entries(records, model_label)
+    return _entries(records, model_label, relations)
 
 
 def progress_report_history(report: ProgressReport) -> list[HistoryEntry]:
     """Every saved state of one report, newest first, with who changed which field from what to what."""
-    entries = _history(ProgressReport.history, str(ProgressReport._meta.verbose_name), id=report.pk)
+    entries = _history(ProgressReport.history, str(ProgressReport._meta.verbose_name), ("project",), id=report.pk)
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 
@@ -275,10 +293,13 @@ def project_history(project: Project) -> list[HistoryEntry]:
     """Changes to a project, its milestones, progress reports and figures, newest first."""
     from investment.models import Figure
 
+    # The queries stay the same in number however long the history is: one per table and relation.
     entries = _history(Project.history, str(Project._meta.verbose_name), id=project.pk)
-    entries += _history(Milestone.history, str(Milestone._meta.verbose_name), project_id=project.pk)
-    entries += _history(ProgressReport.history, str(ProgressReport._meta.verbose_name), project_id=project.pk)
-    entries += _history(Figure.history, str(Figure._meta.verbose_name), project_id=project.pk)
+    entries += _history(Milestone.history, str(Milestone._meta.verbose_name), ("project",), project_id=project.pk)
+    entries += _history(
+        ProgressReport.history, str(ProgressReport._meta.verbose_name), ("project",), project_id=project.pk
+    )
+    entries += _history(Figure.history, str(Figure._meta.verbose_name), ("project", "indicator"), project_id=project.pk)
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 

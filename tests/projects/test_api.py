@@ -205,3 +205,52 @@ def test_list_is_bounded_in_queries(staff_api, staff_user, project, reviewer, dj
     assert response.status_code == 200
     rows = response.data["results"] if isinstance(response.data, dict) else response.data
     assert len(rows) == 6
+
+
+def test_list_filters_paginates_and_exports(reviewer_api, staff_user, project, region, months):
+    import csv
+
+    from parks.models import Park, Region
+    from projects.models import Project
+
+    zone = Park.objects.create(name="上党经济技术开发区", kind="development_zone", region=region)
+    cluster = Park.objects.create(name="光伏产业园", kind="cluster", parent=zone, region=region)
+    project.park = cluster
+    project.save()
+    county = Region.objects.create(name="襄垣县", level=Region.Level.COUNTY, parent=region.parent)
+    elsewhere = Project.objects.create(name="襄垣储能项目", region=county, total_investment=Decimal("500"))
+    elsewhere.staff.add(staff_user)
+    ours = [
+        services.progress_report_create(project=project, period=p, actor=staff_user, investment_completed=Decimal("2"))
+        for p in months[:4]
+    ]
+    theirs = services.progress_report_create(
+        project=elsewhere, period=months[0], actor=staff_user, investment_completed=Decimal("3")
+    )
+    services.progress_report_submit(report=ours[0], actor=staff_user)
+
+    def ids(**params):
+        response = reviewer_api.get(BASE, params)
+        assert response.status_code == 200, response.content
+        return {row["id"] for row in response.data["results"]}
+
+    assert ids(region=county.pk) == {theirs.pk}
+    assert ids(park=zone.pk) == {r.pk for r in ours}  # the zone includes its clusters
+    assert ids(project=elsewhere.pk) == {theirs.pk}
+    assert ids(status="submitted") == {ours[0].pk}
+    assert ids(period_after=f"{months[2]:%Y-%m}", period_before=f"{months[1]:%Y-%m}") == {ours[1].pk, ours[2].pk}
+    assert ids(period=f"{months[0]:%Y-%m}") == {ours[0].pk, theirs.pk}
+
+    bad = reviewer_api.get(BASE, {"period_after": "2024-13", "status": "lost"})
+    assert bad.status_code == 400
+    assert {"period_after", "status"} <= set(fields(bad))
+
+    page = reviewer_api.get(BASE, {"page_size": 2, "ordering": "period"}).data
+    assert page["count"] == 5 and len(page["results"]) == 2
+    assert [r["period"] for r in page["results"]] == [f"{months[3]:%Y-%m}", f"{months[2]:%Y-%m}"]
+
+    export = reviewer_api.get(BASE, {"format": "csv", "region": region.pk})
+    assert export.status_code == 200
+    rows = list(csv.reader(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()))
+    assert rows[0][:4] == ["编号", "项目编号", "项目名称", "月份"]
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in ours)

@@ -166,6 +166,17 @@ def test_reviewer_cannot_approve_own_report(project, reviewer, months):
         services.progress_report_approve(report=report, reviewer=reviewer)
 
 
+def test_a_report_without_a_creator_can_be_reviewed(project, staff_user, reviewer, months):
+    """Rows loaded from the report data or generated have no creator; review must still work on them."""
+    report = ProgressReport.objects.create(
+        project=project, period=months[1], investment_completed=Decimal("10"), status=Status.SUBMITTED
+    )
+    report = services.progress_report_approve(report=report, reviewer=reviewer)
+    assert report.status == Status.APPROVED and report.created_by is None
+    # Nobody wrote it, so only the project's staff hear of the approval.
+    assert list(Notification.objects.values_list("recipient__username", flat=True)) == [staff_user.username]
+
+
 def test_only_submitted_reports_can_be_approved_or_returned(project, staff_user, reviewer, months):
     report = draft(project, staff_user, months[0])
     with pytest.raises(ValidationError) as err:
