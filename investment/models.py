@@ -5,6 +5,7 @@ exact quote at its character offset in the Report text (also checked by a databa
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -266,7 +267,9 @@ class AnnualPlan(models.Model):
     campaign_year = models.ForeignKey(
         CampaignYear, verbose_name=_("年度"), on_delete=models.PROTECT, related_name="annual_plans"
     )
-    planned_investment = models.DecimalField(_("年度计划投资(万元)"), **MONEY)
+    planned_investment = models.DecimalField(
+        _("年度计划投资(万元)"), validators=[MinValueValidator(0, _("年度计划投资不能为负数。"))], **MONEY
+    )
     history = HistoricalRecords()
 
     class Meta:

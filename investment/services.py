@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from projects.models import Project
 
-from .models import AnnualPlan, CampaignYear, Target
+from .models import AnnualPlan, CampaignYear, Measure, Target
 
 
 def rollup_project_on_commit(*, project_id: int) -> None:
@@ -20,6 +22,11 @@ def rollup_project_on_commit(*, project_id: int) -> None:
 
 @transaction.atomic
 def target_update(*, target: Target, value: Decimal, comparator: str | None = None, unit: str | None = None) -> Target:
+    if value is None:
+        raise ValidationError({"value": _("请填写目标值。")})
+    if value < 0 and target.measure == Measure.LEVEL and (unit or target.unit) == "万元":
+        # The database refuses it too; said here so the message names the field.
+        raise ValidationError({"value": _("金额不能为负数。")})
     target.value = value
     if comparator is not None:
         target.comparator = comparator

@@ -66,14 +66,19 @@ def test_pipeline_counts_and_sums_each_pool_at_the_as_of_date(world):
         return PipelinePool.objects.get(**{field: scope}, pool=name, as_of=d("2025-04-30"))
 
     # On 04-30, a had moved into construction; b was still in reserve (it moved on 05-05).
-    assert (pool(world["district"], "construction").project_count, pool(world["district"], "reserve").project_count) == (1, 1)
+    assert (
+        pool(world["district"], "construction").project_count,
+        pool(world["district"], "reserve").project_count,
+    ) == (1, 1)
     assert pool(world["district"], "construction").total_investment == Decimal("1000.50")
     assert pool(world["city"], "reserve").project_count == 2
     assert pool(world["city"], "reserve").total_investment == 500
     assert (pool(world["city"], "reserve").moved_in, pool(world["city"], "reserve").moved_out) == (1, 1)
     assert pool(world["city"], "planning").moved_out == 1
     assert c.pool == "reserve"
-    flows = pipeline_flows(scope=ScopeTree().scope("region", world["city"].pk), start=d("2025-01-01"), end=d("2025-12-31"))
+    flows = pipeline_flows(
+        scope=ScopeTree().scope("region", world["city"].pk), start=d("2025-01-01"), end=d("2025-12-31")
+    )
     assert {(f["from_pool"], f["to_pool"]): f["moves"] for f in flows} == {
         ("planning", "reserve"): 1,
         ("reserve", "construction"): 2,
