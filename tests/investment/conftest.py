@@ -15,7 +15,8 @@ def world(db):
 @pytest.fixture
 def eager_tasks():
     """Run tasks in-process for tests that are about a service's effect, not about the broker."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
+    # The app reads its settings under the CELERY_ namespace, so that key is the one that counts.
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    app.conf.task_always_eager = before
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before
