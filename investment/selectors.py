@@ -1,38 +1,110 @@
-"""Reads of the roll-ups: rows for pages and the API, batch rates with the printed ones, rankings side by side."""
+"""Reads of reports, indicators, figures, targets, campaign years and roll-ups; anonymous callers see published
+reports only."""
 
-from __future__ import annotations
+from django.db.models import Max, Prefetch, Q, QuerySet
 
-from django.db.models import Max, QuerySet
+from shangdang_portal import roles
+from shangdang_portal.filtering import apply_filterset
 
-from .models import BatchRate, PipelinePool, ProjectSignal, Ranking, Rollup
+from .filtersets import (
+    BatchRateFilterSet,
+    CampaignYearFilterSet,
+    FigureFilterSet,
+    IndicatorFilterSet,
+    PipelinePoolFilterSet,
+    ProjectSignalFilterSet,
+    RankingFilterSet,
+    ReportFilterSet,
+    RollupFilterSet,
+    TargetFilterSet,
+)
+from .models import (
+    BatchRate,
+    CampaignYear,
+    Figure,
+    Indicator,
+    PipelinePool,
+    ProjectSignal,
+    Ranking,
+    RankingEntry,
+    Report,
+    Rollup,
+    Target,
+)
 from .rollups.rankings import ranked_rollups
 
 
-def rollup_list(*, filters: dict | None = None) -> QuerySet[Rollup]:
-    from .filtersets import RollupFilterSet
+def visible_reports(user) -> QuerySet[Report]:
+    """A report is published once it has a publication date; before that only signed-in readers see it."""
+    if getattr(user, "is_authenticated", False):
+        return Report.objects.all()
+    return Report.objects.filter(published_on__isnull=False)
 
-    qs = Rollup.objects.select_related(
-        "campaign_year", "region", "park", "indicator", "target_ref", "figure", "figure__report"
+
+def report_list(*, user, filters: dict | None = None) -> QuerySet[Report]:
+    # The full text is large: lists leave it out, the detail view reads it.
+    queryset = visible_reports(user).defer("text").order_by("-published_on", "file_name", "pk")
+    return apply_filterset(ReportFilterSet, filters, queryset)
+
+
+def indicator_list(*, user=None, filters: dict | None = None) -> QuerySet[Indicator]:
+    return apply_filterset(IndicatorFilterSet, filters, Indicator.objects.order_by("code", "pk"))
+
+
+def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
+    """Figures of the reports the user may see; for callers who cannot read everything, not those of
+    unpublished projects either."""
+    queryset = Figure.objects.filter(report__in=visible_reports(user).values("pk"))
+    if not roles.can_read_all(user):
+        queryset = queryset.filter(Q(project__isnull=True) | Q(project__is_public=True))
+    queryset = queryset.select_related("report", "indicator", "region", "park", "project", "company").defer(
+        "report__text"
     )
-    return RollupFilterSet(filters or {}, queryset=qs).qs
+    return apply_filterset(FigureFilterSet, filters, queryset.order_by("report", "quote_offset", "pk"))
 
 
-def batch_rate_list() -> QuerySet[BatchRate]:
-    return BatchRate.objects.select_related("batch", "reported_figure", "reported_figure__report")
+def target_list(*, user=None, filters: dict | None = None) -> QuerySet[Target]:
+    queryset = Target.objects.select_related("campaign_year", "indicator", "region", "park", "source_figure")
+    queryset = queryset.defer("source_figure__quote", "source_figure__note")
+    return apply_filterset(TargetFilterSet, filters, queryset.order_by("-campaign_year__year", "indicator__code", "pk"))
 
 
-def pipeline_list() -> QuerySet[PipelinePool]:
-    return PipelinePool.objects.select_related("campaign_year", "region", "park")
+def campaign_year_list(*, user=None, filters: dict | None = None) -> QuerySet[CampaignYear]:
+    return apply_filterset(CampaignYearFilterSet, filters, CampaignYear.objects.order_by("-year", "pk"))
 
 
-def project_signal_list() -> QuerySet[ProjectSignal]:
-    return ProjectSignal.objects.select_related("project", "campaign_year")
-
-
-def ranking_list() -> QuerySet[Ranking]:
-    return Ranking.objects.select_related("campaign_year", "indicator").prefetch_related(
-        "entries__region", "entries__park"
+def rollup_list(*, user=None, filters: dict | None = None) -> QuerySet[Rollup]:
+    queryset = Rollup.objects.select_related("campaign_year", "region", "park", "indicator", "figure").defer(
+        "figure__quote", "figure__note"
     )
+    return apply_filterset(RollupFilterSet, filters, queryset.order_by("-as_of", "indicator__code", "pk"))
+
+
+def batch_rate_list(*, user=None, filters: dict | None = None) -> QuerySet[BatchRate]:
+    queryset = BatchRate.objects.select_related("batch", "reported_figure").defer(
+        "reported_figure__quote", "reported_figure__note"
+    )
+    return apply_filterset(BatchRateFilterSet, filters, queryset.order_by("-as_of", "batch__name", "kind", "pk"))
+
+
+def pipeline_list(*, user=None, filters: dict | None = None) -> QuerySet[PipelinePool]:
+    queryset = PipelinePool.objects.select_related("campaign_year", "region", "park")
+    return apply_filterset(PipelinePoolFilterSet, filters, queryset.order_by("-as_of", "scope_kind", "pool", "pk"))
+
+
+def project_signal_list(*, user, filters: dict | None = None) -> QuerySet[ProjectSignal]:
+    """Signals of the projects the user may see (unpublished projects only for those who read everything)."""
+    queryset = ProjectSignal.objects.select_related("project", "campaign_year")
+    if not roles.can_read_all(user):
+        queryset = queryset.filter(project__is_public=True)
+    return apply_filterset(ProjectSignalFilterSet, filters, queryset.order_by("-as_of", "project__name", "pk"))
+
+
+def ranking_list(*, user=None, filters: dict | None = None) -> QuerySet[Ranking]:
+    queryset = Ranking.objects.select_related("campaign_year", "indicator").prefetch_related(
+        Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park"))
+    )
+    return apply_filterset(RankingFilterSet, filters, queryset.order_by("-period", "scope_kind", "pk"))
 
 
 def ranking_compare(*, ranking: Ranking) -> dict:

@@ -1,0 +1,42 @@
+"""The /api/v1/ router. Each app adds its viewsets here with one `router.register(...)` line."""
+
+from rest_framework.routers import DefaultRouter
+
+from investment.api.rollups import (
+    BatchRateViewSet,
+    PipelineViewSet,
+    ProjectSignalViewSet,
+    RankingViewSet,
+    RollupViewSet,
+)
+from investment.api.views import (
+    CampaignYearViewSet,
+    FigureViewSet,
+    IndicatorViewSet,
+    ReportViewSet,
+    TargetViewSet,
+)
+from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
+from projects.api.views import CompanyViewSet, ProjectViewSet
+
+from .api_tokens import TokenViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("parks", ParkViewSet, basename="park")
+router.register("industry-chains", IndustryChainViewSet, basename="industry-chain")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("reports", ReportViewSet, basename="report")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("figures", FigureViewSet, basename="figure")
+router.register("targets", TargetViewSet, basename="target")
+router.register("campaign-years", CampaignYearViewSet, basename="campaign-year")
+router.register("rollups", RollupViewSet, basename="rollup")
+router.register("batch-rates", BatchRateViewSet, basename="batch-rate")
+router.register("pipeline", PipelineViewSet, basename="pipeline")
+router.register("signals", ProjectSignalViewSet, basename="signal")
+router.register("rankings", RankingViewSet, basename="ranking")
+router.register("tokens", TokenViewSet, basename="token")
+
+urlpatterns = router.urls
