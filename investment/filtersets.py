@@ -18,6 +18,7 @@ from .models import (
     Ranking,
     Report,
     Rollup,
+    RollupScope,
     RollupSource,
     ScopeKind,
     Target,
@@ -114,7 +115,7 @@ class CampaignYearFilterSet(django_filters.FilterSet):
         fields = ["year"]
 
 
-ROLLUP_SCOPES = ScopeKind.choices[:2]
+ROLLUP_SCOPES = RollupScope.choices
 
 
 class RollupFilterSet(django_filters.FilterSet):

@@ -301,6 +301,13 @@ class RollupSource(models.TextChoices):
     REPORT = "report", _("报道数据")
 
 
+class RollupScope(models.TextChoices):
+    """The scopes roll-ups are kept for: a region or a park, each with everything below it."""
+
+    REGION = "region", _("区域")
+    PARK = "park", _("园区")
+
+
 class TargetBasis(models.TextChoices):
     TARGET = "target", _("年度目标")
     ANNUAL_PLANS = "annual_plans", _("项目年度计划合计")
@@ -331,7 +338,7 @@ class Rollup(models.Model):
         CampaignYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="rollups"
     )
     as_of = models.DateField(_("截至日期"))
-    scope_kind = models.CharField(_("范围"), max_length=10, choices=ScopeKind.choices[:2])
+    scope_kind = models.CharField(_("范围"), max_length=10, choices=RollupScope.choices)
     region = models.ForeignKey(
         "parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -418,7 +425,7 @@ class PipelinePool(models.Model):
         CampaignYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="pipeline"
     )
     as_of = models.DateField(_("截至日期"))
-    scope_kind = models.CharField(_("范围"), max_length=10, choices=ScopeKind.choices[:2])
+    scope_kind = models.CharField(_("范围"), max_length=10, choices=RollupScope.choices)
     region = models.ForeignKey(
         "parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -492,7 +499,7 @@ class Ranking(models.Model):
     )
     indicator = models.ForeignKey(Indicator, verbose_name=_("指标"), on_delete=models.PROTECT, related_name="+")
     source = models.CharField(_("数据来源"), max_length=12, choices=RollupSource.choices)
-    scope_kind = models.CharField(_("范围"), max_length=10, choices=ScopeKind.choices[:2])
+    scope_kind = models.CharField(_("范围"), max_length=10, choices=RollupScope.choices)
     period = models.DateField(_("月份"), help_text=_("该月第一天"))
     as_of = models.DateField(_("截至日期"))
     frozen_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

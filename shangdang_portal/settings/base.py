@@ -186,6 +186,9 @@ SPECTACULAR_SETTINGS = {
         "FigureKindEnum": "investment.models.Figure.Kind",
         "ContactRoleEnum": "projects.models.ProjectContact.Role",
         "ProgressStatusEnum": "projects.models.ProgressReport.Status",
+        "SignalEnum": "projects.models.Signal",
+        "ScopeKindEnum": "investment.models.ScopeKind",
+        "RollupScopeEnum": "investment.models.RollupScope",
     },
 }
 
