@@ -6,8 +6,7 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, Max, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Max, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from .indicators import counted_progress
 from .scopes import add_months, elapsed_rate, percent
 
 BATCH = 1000
+ZERO = Decimal("0.00")
 UPDATE_FIELDS = [
     "colour",
     "rule",
@@ -34,25 +34,28 @@ UPDATE_FIELDS = [
 
 
 def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None):
-    """Projects annotated in SQL with what the rules need: this year's actual, plan and start date."""
-    actual = (
-        counted_progress(year=campaign_year.year, as_of=as_of)
-        .filter(project=OuterRef("pk"))
-        .values("project")
-        .annotate(total=Sum("investment_completed"))
-        .values("total")
-    )
-    plan = AnnualPlan.objects.filter(project=OuterRef("pk"), campaign_year=campaign_year).values("planned_investment")
-    started = Milestone.objects.filter(
-        project=OuterRef("pk"), kind=Milestone.Kind.STARTED, actual_date__lte=as_of
-    ).values("actual_date")
-    qs = Project.objects.all() if project_ids is None else Project.objects.filter(pk__in=project_ids)
-    money = DecimalField(max_digits=16, decimal_places=2)
-    return qs.annotate(
-        year_actual=Coalesce(Subquery(actual, output_field=money), Value(Decimal(0), output_field=money)),
-        plan=Subquery(plan[:1], output_field=money),
-        started_on=Subquery(started[:1]),
-    ).values("pk", "planned_start", "year_actual", "plan", "started_on")
+    """Each project with what the rules need: this year's actual, plan and start date.
+
+    Three grouped queries (one row per project each) rather than correlated subqueries, which
+    PostgreSQL evaluates once per project and which made a 10,000-project run take minutes.
+    """
+    projects = Project.objects.all() if project_ids is None else Project.objects.filter(pk__in=project_ids)
+    reports = counted_progress(year=campaign_year.year, as_of=as_of)
+    plans = AnnualPlan.objects.filter(campaign_year=campaign_year)
+    started = Milestone.objects.filter(kind=Milestone.Kind.STARTED, actual_date__lte=as_of)
+    if project_ids is not None:
+        reports, plans, started = (q.filter(project_id__in=project_ids) for q in (reports, plans, started))
+    actual = dict(reports.values("project").annotate(total=Sum("investment_completed")).values_list("project", "total"))
+    plan = dict(plans.values_list("project_id", "planned_investment"))
+    started_on = dict(started.values_list("project_id", "actual_date"))
+    for pk, planned_start in projects.order_by("pk").values_list("pk", "planned_start").iterator(chunk_size=BATCH):
+        yield {
+            "pk": pk,
+            "planned_start": planned_start,
+            "year_actual": actual.get(pk, ZERO),
+            "plan": plan.get(pk),
+            "started_on": started_on.get(pk),
+        }
 
 
 def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
@@ -102,9 +105,7 @@ def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=
         )
         batch.clear()
 
-    for row in _projects_with_figures(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids).iterator(
-        chunk_size=BATCH
-    ):
+    for row in _projects_with_figures(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids):
         values = evaluate(row, campaign_year=campaign_year, as_of=as_of)
         colours[values["colour"] or "none"] += 1
         batch.append(
