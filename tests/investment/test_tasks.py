@@ -6,12 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from investment.models import CampaignYear, Ranking, Rollup
 from investment.rollups.run import rollup_year
-from investment.services import rollup_project_on_commit
 from investment.tasks import publish_rankings_task, rollup_all_task, rollup_project_task
+from shangdang_portal import roles
 
 from .builders import d, project, report
 from .builders import world as build_world
@@ -48,11 +50,14 @@ def test_an_approved_report_reaches_the_rollup_through_the_broker_and_the_worker
     row = Rollup.objects.get(region=w["city"], as_of=today, source="progress", indicator__code="project_investment")
     assert row.actual == 0
 
-    # What the approve service does: change the status, send the roll-up once the change is committed.
-    with transaction.atomic():
-        draft.status = "approved"
-        draft.save()
-        rollup_project_on_commit(project_id=p.pk)
+    # A reviewer approves it over the API; the approve service sends the roll-up once it has committed.
+    reviewer = get_user_model().objects.create_user("reviewer-integration", password="pw")
+    reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+    api = APIClient()
+    api.force_authenticate(reviewer)
+    response = api.post(f"/api/v1/progress-reports/{draft.pk}/approve/", HTTP_IF_MATCH=f'"{draft.version}"')
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "approved"
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -66,3 +71,20 @@ def test_an_approved_report_reaches_the_rollup_through_the_broker_and_the_worker
     )
     assert cluster.actual == Decimal("123.45")
     assert celery_worker_process["process"].poll() is None
+
+
+@pytest.mark.django_db
+def test_approving_a_report_rolls_up_its_project_in_process(django_capture_on_commit_callbacks):
+    from projects.services import progress_report_approve
+
+    today = dt.date.today()
+    w = build_world(year=today.year)
+    p = project(w["district"])
+    submitted = report(p, today.replace(day=1), "40.5", status="submitted")
+    reviewer = get_user_model().objects.create_user("reviewer-eager")
+    reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        progress_report_approve(report=submitted, reviewer=reviewer)
+    assert len(callbacks) >= 1
+    row = Rollup.objects.get(region=w["district"], as_of=today, source="progress", indicator__code="project_investment")
+    assert row.actual == Decimal("40.5")
