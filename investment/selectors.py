@@ -1,0 +1,233 @@
+"""Reads behind the dashboards: key figures against targets, the trend, rankings and marked-up reports."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from parks.models import Region
+from projects.models import Milestone, ProgressReport, Project, Signal
+
+from .models import CampaignYear, Figure, Measure, Report, Target
+
+# The portal's home district: the overview speaks about it first.
+HOME_REGION = "上党区"
+HUNDRED = Decimal(100)
+
+
+def campaign_year_current() -> CampaignYear | None:
+    return CampaignYear.objects.order_by("-year").first()
+
+
+def year_elapsed_percent(*, year: int, as_of: date) -> Decimal:
+    """序时进度: the share of the year gone by on `as_of` (0 before the year, 100 after it)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if as_of < start:
+        return Decimal(0)
+    if as_of >= end:
+        return HUNDRED
+    return (Decimal((as_of - start).days + 1) * HUNDRED / Decimal((end - start).days + 1)).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Progress:
+    """One target with the latest actual figure printed for it."""
+
+    target: Target
+    actual: Figure | None
+    completion: Decimal | None = None
+    elapsed: Decimal | None = None
+    scope_name: str = ""
+
+    @property
+    def lagging(self) -> bool:
+        return self.completion is not None and self.elapsed is not None and self.completion < self.elapsed
+
+
+def _completion(target: Target, actual: Figure | None) -> Decimal | None:
+    if actual is None or not target.value:
+        return None
+    # For a level this is the share reached; for a growth or share target it compares the two rates.
+    return (actual.value * HUNDRED / target.value).quantize(Decimal("0.1"))
+
+
+def target_progress(*, year: CampaignYear, today: date | None = None, region_name: str | None = None) -> list[Progress]:
+    """Every target of the campaign year beside its latest actual figure: two queries whatever the data size."""
+    today = today or date.today()
+    targets = Target.objects.filter(campaign_year=year).select_related(
+        "indicator", "region", "park", "source_figure", "source_figure__report"
+    )
+    if region_name:
+        targets = targets.filter(region__name=region_name)
+    targets = list(targets)
+    actuals = (
+        Figure.objects.filter(
+            kind=Figure.Kind.ACTUAL,
+            indicator_id__in={t.indicator_id for t in targets},
+            scope_kind__in=["region", "park"],
+        )
+        .filter(Q(period_end__year=year.year) | Q(period_end__isnull=True, report__published_on__year=year.year))
+        .select_related("report", "indicator")
+        .order_by("period_end", "report__published_on", "id")
+    )
+    latest: dict[tuple, Figure] = {}
+    for figure in actuals:
+        # Ordered oldest first, so the last one written per key is the latest printed.
+        latest[(figure.indicator_id, figure.measure, figure.region_id, figure.park_id)] = figure
+    rows = []
+    for target in targets:
+        actual = latest.get((target.indicator_id, target.measure, target.region_id, target.park_id))
+        as_of = min(actual.period_end or today, today) if actual else today
+        rows.append(
+            Progress(
+                target=target,
+                actual=actual,
+                completion=_completion(target, actual),
+                elapsed=year_elapsed_percent(year=year.year, as_of=as_of) if target.measure == Measure.LEVEL else None,
+                scope_name=str(target.region or target.park),
+            )
+        )
+    return rows
+
+
+def milestone_counts(*, year: int, projects: QuerySet[Project]) -> dict[str, int]:
+    """Projects that reached each milestone in the year (三个一批), one aggregate query."""
+    row = Milestone.objects.filter(project__in=projects, actual_date__year=year).aggregate(
+        **{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values}
+    )
+    return {kind: row[kind] or 0 for kind in Milestone.Kind.values}
+
+
+def signal_counts(*, projects: QuerySet[Project]) -> dict[str, int]:
+    row = projects.aggregate(**{value: Count("id", filter=Q(signal=value)) for value in Signal.values})
+    return {value: row[value] or 0 for value in Signal.values}
+
+
+def monthly_trend(*, year: CampaignYear, projects: QuerySet[Project]) -> dict:
+    """Cumulative approved investment per month against the target spread over the year (序时目标)."""
+    rows = (
+        ProgressReport.objects.filter(
+            project__in=projects,
+            status=ProgressReport.Status.APPROVED,
+            is_superseded=False,
+            period__year=year.year,
+        )
+        .annotate(month=TruncMonth("period"))
+        .values("month")
+        .annotate(total=Sum("investment_completed"))
+    )
+    monthly = {row["month"].month: row["total"] for row in rows}
+    target = (
+        Target.objects.filter(campaign_year=year, indicator__code="project_investment", measure=Measure.LEVEL)
+        .filter(region__name=HOME_REGION)
+        .values_list("value", flat=True)
+        .first()
+    )
+    running, actual, planned = Decimal(0), [], []
+    for month in range(1, 13):
+        running += monthly.get(month, Decimal(0)) or Decimal(0)
+        actual.append(str(running) if month in monthly or running else None)
+        planned.append(str((target * month / 12).quantize(Decimal("0.01"))) if target else None)
+    return {"months": list(range(1, 13)), "actual": actual, "planned": planned}
+
+
+def reports_latest(*, limit: int = 5) -> QuerySet[Report]:
+    return Report.objects.annotate(figure_count=Count("figures")).order_by("-published_on", "file_name")[:limit]
+
+
+def report_list() -> QuerySet[Report]:
+    return Report.objects.annotate(figure_count=Count("figures")).order_by("-published_on", "file_name")
+
+
+def report_figures(*, report: Report) -> QuerySet[Figure]:
+    return report.figures.select_related("indicator", "region", "park", "project", "company").order_by(
+        "quote_offset", "id"
+    )
+
+
+def report_marked_text(*, report: Report, figures: list[Figure]) -> SafeString:
+    """The report text, escaped, with each figure's quote wrapped in <mark id="figure-N">.
+
+    The text comes from outside, so every piece is escaped here and only our own tags are added.
+    Quotes may overlap (several figures in one sentence): overlapping quotes share one <mark> and
+    the later figures get an empty anchor at their own offset, so every figure link lands.
+    """
+    text = report.text
+    spans = sorted(
+        (f.quote_offset, f.quote_offset + len(f.quote), f.pk)
+        for f in figures
+        if f.quote and text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote
+    )
+    parts: list[str] = []
+    position = 0
+    index = 0
+    while index < len(spans):
+        start, end, first_id = spans[index]
+        members = [(start, first_id)]
+        index += 1
+        while index < len(spans) and spans[index][0] < end:
+            members.append((spans[index][0], spans[index][2]))
+            end = max(end, spans[index][1])
+            index += 1
+        parts.append(escape(text[position:start]))
+        ids = " ".join(f"figure-{pk}" for _, pk in members)
+        parts.append(f'<mark id="figure-{first_id}" data-figures="{ids}">')
+        cursor = start
+        for offset, pk in members[1:]:
+            parts.append(escape(text[cursor:offset]))
+            parts.append(f'<span class="anchor" id="figure-{pk}"></span>')
+            cursor = offset
+        parts.append(escape(text[cursor:end]))
+        parts.append("</mark>")
+        position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of report text above went through escape()
+
+
+@dataclass
+class RankRow:
+    name: str
+    url: str
+    rows: list[Progress] = field(default_factory=list)
+    score: Decimal | None = None
+    rank: int | None = None
+    snapshot_rank: int | None = None
+
+
+def rankings(*, year: CampaignYear, today: date | None = None) -> dict[str, list[RankRow]]:
+    """晾晒比拼: regions and parks ranked by their mean completion of level targets.
+
+    Until the monthly frozen Rollup snapshot exists, `snapshot_rank` stays empty and the page
+    shows the column as not yet frozen.
+    """
+    progress = target_progress(year=year, today=today)
+    by_region: dict[int, RankRow] = {}
+    by_park: dict[int, RankRow] = {}
+    for row in progress:
+        target = row.target
+        if target.region_id:
+            bucket = by_region.setdefault(
+                target.region_id, RankRow(name=target.region.name, url=f"/projects/?region={target.region_id}")
+            )
+        else:
+            bucket = by_park.setdefault(target.park_id, RankRow(name=target.park.name, url="/parks/"))
+        bucket.rows.append(row)
+    result = {}
+    for key, buckets in (("regions", by_region), ("parks", by_park)):
+        ranked = list(buckets.values())
+        for bucket in ranked:
+            scores = [r.completion for r in bucket.rows if r.completion is not None]
+            bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.1")) if scores else None
+        ranked.sort(key=lambda b: (b.score is None, -(b.score or 0), b.name))
+        for position, bucket in enumerate(ranked, start=1):
+            bucket.rank = position if bucket.score is not None else None
+        result[key] = ranked
+    return result
+
+
+def home_region() -> Region | None:
+    return Region.objects.filter(name=HOME_REGION).first()
