@@ -12,6 +12,7 @@ from shangdang_portal.roles import can_read_all
 
 from . import selectors
 from .models import Report
+from .templatetags.portal import indicator_name
 
 
 def _figure_url(figure) -> str:
@@ -29,7 +30,7 @@ def overview(request):
     chart = None
     if key:
         chart = {
-            "categories": [row.target.indicator.name_zh for row in key],
+            "categories": [indicator_name(row.target.indicator) for row in key],
             "completion": [float(row.completion) if row.completion is not None else None for row in key],
             "elapsed": [float(row.elapsed) if row.elapsed is not None else None for row in key],
             "urls": [_figure_url(row.actual or row.target.source_figure) for row in key],

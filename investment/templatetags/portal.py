@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -64,3 +65,11 @@ def figure_value(figure) -> str:
     if figure.unit == "万元":
         return wan_yuan(figure.value)
     return f"{number(figure.value)}{figure.unit}" if figure.unit != "%" else percent(figure.value)
+
+
+@register.filter
+def indicator_name(indicator) -> str:
+    """An indicator's name in the interface language (the names are data, kept in both languages)."""
+    if indicator is None:
+        return ""
+    return indicator.name_en if (get_language() or "").startswith("en") and indicator.name_en else indicator.name_zh

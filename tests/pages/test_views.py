@@ -152,8 +152,8 @@ def test_language_switch_turns_the_interface_to_english(client, report_data):
     assert "Pipeline" in html and "Rankings" in html
 
 
-def _make_projects(count: int, region: Region, park: Park) -> None:
-    for index in range(count):
+def _make_projects(count: int, region: Region, park: Park, start: int = 0) -> None:
+    for index in range(start, start + count):
         project = Project.objects.create(
             name=f"规模测试项目{index:03d}", region=region, park=park, pool="construction", total_investment=1000
         )
@@ -176,7 +176,7 @@ def test_no_page_issues_more_queries_as_projects_grow(client, report_data):
     Project.objects.all().delete()
     _make_projects(5, region, park)
     few = _query_counts(client)
-    _make_projects(45, region, park)
+    _make_projects(45, region, park, start=5)
     assert Project.objects.count() == 50
     many = _query_counts(client)
     assert few == many
