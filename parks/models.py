@@ -89,7 +89,11 @@ class Park(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.parent_id and self.parent.kind not in self.ALLOWED_PARENTS[self.kind]:
+        if not self.parent_id:
+            return  # the check constraint says whether this kind needs a parent
+        if self.kind == self.Kind.DEVELOPMENT_ZONE:
+            raise ValidationError({"parent": _("开发区不能有上级；园区和园中园必须有上级。")})
+        if self.parent.kind not in self.ALLOWED_PARENTS[self.kind]:
             raise ValidationError(
                 {
                     "parent": _("%(kind)s 的上级不能是 %(parent)s。")

@@ -1,0 +1,99 @@
+"""Back office for reports, indicators, figures, targets and campaign years; provenance is read-only."""
+
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .highlight import highlight_quotes
+from .models import CampaignYear, Figure, Indicator, Report, Target
+
+PROVENANCE = ("report", "quote", "quote_offset", "value_printed", "unit_printed")
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    fields = (
+        "indicator",
+        "subject",
+        "scope_kind",
+        "value_printed",
+        "unit_printed",
+        "value",
+        "unit",
+        "kind",
+        "period_label",
+        "quote",
+    )
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("title", "publisher", "published_label", "file_name", "figure_count")
+    search_fields = ("title", "publisher", "text")
+    readonly_fields = ("file_name", "sha256", "imported_at", "highlighted_text")
+    exclude = ("text",)
+    inlines = [FigureInline]
+
+    @admin.display(description=_("数据条数"))
+    def figure_count(self, obj):
+        return obj.figures.count()
+
+    @admin.display(description=_("全文(数据已标出)"))
+    def highlighted_text(self, obj):
+        marked = highlight_quotes(obj.text, obj.figures.all())
+        return format_html('<div style="white-space:pre-wrap;max-width:60em;line-height:1.7">{}</div>', marked)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_zh", "name_en", "unit", "nature")
+    list_filter = ("nature",)
+    search_fields = ("code", "name_zh", "name_en")
+
+
+@admin.register(Figure)
+class FigureAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "scope_kind", "scope_name", "value", "unit", "kind", "period_label", "report")
+    list_filter = ("kind", "measure", "scope_kind", "report", "indicator", "is_synthetic")
+    search_fields = ("quote", "subject", "indicator__name_zh", "project__name", "region__name", "park__name")
+    list_select_related = ("indicator", "report", "region", "park", "project", "company")
+    readonly_fields = (*PROVENANCE, "quote_in_context")
+    autocomplete_fields = ("region", "park", "project", "company")
+
+    @admin.display(description=_("范围"))
+    def scope_name(self, obj):
+        return obj.scope
+
+    @admin.display(description=_("原文位置"))
+    def quote_in_context(self, obj):
+        if not obj.pk:
+            return "-"
+        text, start = obj.report.text, obj.quote_offset
+        end = start + len(obj.quote)
+        return format_html(
+            '<span style="white-space:pre-wrap">…{}<mark>{}</mark>{}…</span>',
+            text[max(0, start - 80) : start],
+            text[start:end],
+            text[end : end + 80],
+        )
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("campaign_year", "indicator", "region", "park", "measure", "comparator", "value", "unit")
+    list_filter = ("campaign_year", "indicator", "measure")
+    search_fields = ("indicator__name_zh", "region__name", "park__name")
+    readonly_fields = ("source_figure",)
+
+
+@admin.register(CampaignYear)
+class CampaignYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "name", "yellow_lag_points", "red_lag_points", "red_not_started_months")

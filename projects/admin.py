@@ -1,0 +1,77 @@
+"""Back office for companies and projects: milestones and contacts inline, figures read-only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from investment.models import Figure
+
+from .models import Batch, Company, Milestone, PoolMove, ProgressReport, Project, ProjectContact
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ("kind", "planned_date", "actual_date", "batch", "report", "quote")
+    readonly_fields = ("report", "quote")
+
+
+class ContactInline(admin.TabularInline):
+    model = ProjectContact
+    extra = 0
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    fk_name = "project"
+    extra = 0
+    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "report", "quote")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("来源数据(只读)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "is_synthetic")
+    list_filter = ("region", "is_synthetic")
+    search_fields = ("name", "aliases")
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "region", "park", "category", "pool", "priority_level", "total_investment", "signal")
+    list_filter = ("region", "category", "construction_type", "priority_level", "pool", "signal", "is_major",
+                   "in_statistics", "is_public", "is_synthetic")
+    search_fields = ("name", "aliases", "company__name", "description")
+    list_select_related = ("region", "park")
+    autocomplete_fields = ("region", "park", "company", "industry_chain")
+    filter_horizontal = ("staff",)
+    inlines = [MilestoneInline, ContactInline, FigureInline]
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("name", "held_on", "region")
+    search_fields = ("name",)
+
+
+@admin.register(PoolMove)
+class PoolMoveAdmin(admin.ModelAdmin):
+    list_display = ("project", "from_pool", "to_pool", "moved_on", "actor")
+    list_filter = ("to_pool",)
+    search_fields = ("project__name", "reason")
+    autocomplete_fields = ("project",)
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ("project", "period", "investment_completed", "physical_progress", "status", "is_superseded")
+    list_filter = ("status", "is_superseded", "period")
+    search_fields = ("project__name", "narrative")
+    autocomplete_fields = ("project",)
+    readonly_fields = ("status", "version", "created_by", "submitted_at", "reviewed_by", "reviewed_at",
+                       "is_superseded", "corrects")

@@ -1,0 +1,146 @@
+"""The report data as users load it: `manage.py import_reports`, on SQLite and PostgreSQL."""
+
+import re
+import shutil
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from investment.curation import CURATION_DIR, REPORTS_DIR, load_all
+from investment.models import Figure, Report, Target
+from parks.models import Park, Region
+from projects.models import Company, Project
+
+pytestmark = pytest.mark.django_db
+SHARED_REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
+
+
+def test_every_figure_quote_stands_verbatim_at_its_offset(report_data):
+    figures = list(Figure.objects.select_related("report"))
+    assert len(figures) > 150
+    for f in figures:
+        assert f.report.text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote, f.pk
+        assert f.value_printed in f.quote
+        assert f.unit_printed in f.quote
+
+
+def test_report_texts_are_stored_whole_with_their_hash(report_data):
+    import hashlib
+
+    assert Report.objects.count() == 5
+    for report in Report.objects.all():
+        on_disk = (REPORTS_DIR / report.file_name).read_text(encoding="utf-8")
+        assert report.text == on_disk
+        assert report.sha256 == hashlib.sha256(on_disk.encode()).hexdigest()
+        if SHARED_REPORTS.exists():  # the repo's copy is the published report, unchanged
+            assert (SHARED_REPORTS / report.file_name).read_text(encoding="utf-8") == on_disk
+
+
+def _printed_number(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+UNIT_FACTORS = {
+    "亿元": Decimal(10000),
+    "万元": Decimal(1),
+    "万平米": Decimal(10000),
+    "万平方米": Decimal(10000),
+    "平方米": Decimal(1),
+    "%": Decimal(1),
+    "个": Decimal(1),
+    "平方公里": Decimal(1),
+}
+
+
+def test_normalised_values_follow_the_unit_rules(report_data):
+    checked = 0
+    for f in Figure.objects.filter(unit_printed__in=UNIT_FACTORS):
+        if not re.fullmatch(r"[\d.,]+", f.value_printed):
+            continue
+        assert f.value == _printed_number(f.value_printed) * UNIT_FACTORS[f.unit_printed], f.pk
+        checked += 1
+    assert checked > 100
+    assert set(Figure.objects.filter(unit_printed="亿元").values_list("unit", flat=True)) == {"万元"}
+    assert set(Figure.objects.filter(unit_printed="万平米").values_list("unit", flat=True)) <= {"m²"}
+
+
+def test_known_figures_from_the_reports(report_data):
+    shangdang = Region.objects.get(name="上党区")
+    signed = Target.objects.get(campaign_year__year=2025, indicator__code="signed_amount", region=shangdang)
+    assert signed.value == Decimal("1450000")  # 145 亿元
+    assert signed.unit == "万元"
+    assert "145" in signed.source_figure.quote
+
+    growth = Target.objects.get(
+        campaign_year__year=2025, indicator__code="fixed_asset_investment", region=shangdang, measure="growth_yoy"
+    )
+    assert growth.value == Decimal("10") and growth.comparator == ">="
+
+    zone = Park.objects.get(name="上党经济技术开发区")
+    assert zone.area_km2 == Decimal("8.05")
+    assert zone.approved_on.isoformat() == "2019-01-01"
+    assert zone.level == "provincial"
+    assert set(zone.children.values_list("name", flat=True)) >= {"现代物流园", "医药健康产业园", "先进装备制造园"}
+
+    rates = dict(Figure.objects.filter(indicator__code__endswith="_rate").values_list("indicator__code", "value"))
+    assert rates == {
+        "signed_to_started_rate": Decimal("90.7"),
+        "started_to_production_rate": Decimal("35"),
+        "production_to_capacity_rate": Decimal("100"),
+    }
+
+
+def test_the_reports_name_seventy_or_more_projects_without_invented_totals(report_data):
+    assert Project.objects.count() >= 70
+    with_total = Project.objects.filter(total_investment__isnull=False)
+    for project in with_total:
+        assert project.figures.filter(indicator__code="total_investment").exists(), project
+    assert not Project.objects.filter(is_synthetic=True).exists()
+
+
+def test_import_twice_gives_the_same_rows(report_data):
+    before = (
+        list(Figure.objects.order_by("pk").values_list("pk", "value", "quote_offset")),
+        Project.objects.count(),
+        Company.objects.count(),
+        Target.objects.count(),
+    )
+    call_command("import_reports", verbosity=0)
+    after = (
+        list(Figure.objects.order_by("pk").values_list("pk", "value", "quote_offset")),
+        Project.objects.count(),
+        Company.objects.count(),
+        Target.objects.count(),
+    )
+    assert before == after
+
+
+def test_a_bad_curation_file_imports_nothing(tmp_path):
+    bad = tmp_path / "curation"
+    shutil.copytree(CURATION_DIR, bad)
+    path = bad / "004.yaml"
+    text = path.read_text(encoding="utf-8")
+    # A quote the report does not contain: the whole import must refuse, not load the other files.
+    path.write_text(text.replace("面积 8.05 平方公里", "面积 9.99 平方公里", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match="nothing was imported.*not found verbatim"):
+        call_command("import_reports", directory=str(bad), verbosity=0)
+    assert Report.objects.count() == 0 and Project.objects.count() == 0
+
+
+def test_data_summary_prints_counts(report_data):
+    out = StringIO()
+    call_command("data_summary", stdout=out)
+    text = out.getvalue()
+    counts = dict(re.findall(r"^(projects|parks|figures)\s+(\d+)$", text, re.M))
+    assert int(counts["projects"]) == Project.objects.count() >= 70
+    assert int(counts["parks"]) == Park.objects.count()
+    assert int(counts["figures"]) == Figure.objects.count() > 150
+
+
+def test_repeated_paragraphs_do_not_duplicate_figures():
+    for cf in load_all():
+        keys = [(f.quote.text, f.value_printed, f.unit_printed, str(f.raw.get("scope"))) for f in cf.figures]
+        assert len(keys) == len(set(keys)), cf.path.name
