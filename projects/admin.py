@@ -44,8 +44,18 @@ class CompanyAdmin(admin.ModelAdmin):
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ("name", "region", "park", "category", "pool", "priority_level", "total_investment", "signal")
-    list_filter = ("region", "category", "construction_type", "priority_level", "pool", "signal", "is_major",
-                   "in_statistics", "is_public", "is_synthetic")
+    list_filter = (
+        "region",
+        "category",
+        "construction_type",
+        "priority_level",
+        "pool",
+        "signal",
+        "is_major",
+        "in_statistics",
+        "is_public",
+        "is_synthetic",
+    )
     search_fields = ("name", "aliases", "company__name", "description")
     list_select_related = ("region", "park")
     autocomplete_fields = ("region", "park", "company", "industry_chain")
@@ -73,5 +83,13 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "is_superseded", "period")
     search_fields = ("project__name", "narrative")
     autocomplete_fields = ("project",)
-    readonly_fields = ("status", "version", "created_by", "submitted_at", "reviewed_by", "reviewed_at",
-                       "is_superseded", "corrects")
+    readonly_fields = (
+        "status",
+        "version",
+        "created_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "is_superseded",
+        "corrects",
+    )
