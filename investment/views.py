@@ -59,6 +59,7 @@ def overview(request):
         "other_progress": others,
         "milestones": selectors.milestone_counts(year=year.year, projects=projects) if year else {},
         "signal_chart": signal_chart,
+        "signals_set": any(signal_total.values()),
         "trend": trend,
         "completion_chart": chart,
         "reports": selectors.reports_latest(),

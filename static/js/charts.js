@@ -69,6 +69,8 @@
       option.series = [{
         type: "pie",
         radius: ["45%", "70%"],
+        // With no signals set yet an all-zero pie must not draw three equal slices.
+        stillShowZeroSum: false,
         data: data.items.map(function (item) {
           return { name: item.label, value: item.count, url: item.url, itemStyle: { color: item.color } };
         }),
@@ -79,9 +81,10 @@
     // 四库: the funnel of pools; the tooltip shows count and investment, a click lists the projects.
     funnel: function (data) {
       var option = base();
+      var steps = data.items.length;
       option.tooltip.trigger = "item";
       option.tooltip.formatter = function (p) {
-        return p.name + "<br>" + data.labels.count + ": " + fmt(p.data.value) + "<br>" +
+        return p.name + "<br>" + data.labels.count + ": " + fmt(p.data.count) + "<br>" +
           data.labels.investment + ": " + p.data.investment;
       };
       option.series = [{
@@ -89,10 +92,12 @@
         sort: "none",
         left: "10%",
         width: "80%",
-        minSize: "25%",
-        label: { position: "inside", formatter: "{b}\n{c}" },
-        data: data.items.map(function (item) {
-          return { name: item.label, value: item.count, investment: item.investment, url: item.url };
+        minSize: "30%",
+        // The funnel keeps its shape by pool order; the counts are in the labels, not the widths,
+        // so an empty pool does not pinch the funnel shut.
+        label: { position: "inside", formatter: function (p) { return p.name + "\n" + fmt(p.data.count); } },
+        data: data.items.map(function (item, i) {
+          return { name: item.label, value: steps - i, count: item.count, investment: item.investment, url: item.url };
         })
       }];
       return option;
