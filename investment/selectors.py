@@ -1,18 +1,66 @@
-"""Reads behind the dashboards: key figures against targets, the trend, rankings and marked-up reports."""
+"""Reads of reports, indicators, figures, targets and campaign years; anonymous callers see published reports only;
+and the reads behind the dashboards: key figures against targets, the trend and the rankings."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 
-from parks.models import Region
 from projects.models import Milestone, ProgressReport, Project, Signal
+from shangdang_portal import roles
+from shangdang_portal.filtering import apply_filterset
 
-from .models import CampaignYear, Figure, Measure, Report, Target
+from .filtersets import (
+    CampaignYearFilterSet,
+    FigureFilterSet,
+    IndicatorFilterSet,
+    ReportFilterSet,
+    TargetFilterSet,
+)
+from .models import CampaignYear, Figure, Indicator, Measure, Report, Target
+
+
+def visible_reports(user) -> QuerySet[Report]:
+    """A report is published once it has a publication date; before that only signed-in readers see it."""
+    if getattr(user, "is_authenticated", False):
+        return Report.objects.all()
+    return Report.objects.filter(published_on__isnull=False)
+
+
+def report_list(*, user, filters: dict | None = None) -> QuerySet[Report]:
+    # The full text is large: lists leave it out, the detail view reads it.
+    queryset = visible_reports(user).defer("text").order_by("-published_on", "file_name", "pk")
+    return apply_filterset(ReportFilterSet, filters, queryset)
+
+
+def indicator_list(*, user=None, filters: dict | None = None) -> QuerySet[Indicator]:
+    return apply_filterset(IndicatorFilterSet, filters, Indicator.objects.order_by("code", "pk"))
+
+
+def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
+    """Figures of the reports the user may see; for callers who cannot read everything, not those of
+    unpublished projects either."""
+    queryset = Figure.objects.filter(report__in=visible_reports(user).values("pk"))
+    if not roles.can_read_all(user):
+        queryset = queryset.filter(Q(project__isnull=True) | Q(project__is_public=True))
+    queryset = queryset.select_related("report", "indicator", "region", "park", "project", "company").defer(
+        "report__text"
+    )
+    return apply_filterset(FigureFilterSet, filters, queryset.order_by("report", "quote_offset", "pk"))
+
+
+def target_list(*, user=None, filters: dict | None = None) -> QuerySet[Target]:
+    queryset = Target.objects.select_related("campaign_year", "indicator", "region", "park", "source_figure")
+    queryset = queryset.defer("source_figure__quote", "source_figure__note")
+    return apply_filterset(TargetFilterSet, filters, queryset.order_by("-campaign_year__year", "indicator__code", "pk"))
+
+
+def campaign_year_list(*, user=None, filters: dict | None = None) -> QuerySet[CampaignYear]:
+    return apply_filterset(CampaignYearFilterSet, filters, CampaignYear.objects.order_by("-year", "pk"))
+
 
 # The portal's home district: the overview speaks about it first.
 HOME_REGION = "上党区"
@@ -95,9 +143,16 @@ def target_progress(*, year: CampaignYear, today: date | None = None, region_nam
 
 
 def milestone_counts(*, year: int, projects: QuerySet[Project]) -> dict[str, int]:
-    """Projects that reached each milestone in the year (三个一批), one aggregate query."""
-    row = Milestone.objects.filter(project__in=projects, actual_date__year=year).aggregate(
-        **{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values}
+    """Projects with each milestone dated in the year (三个一批), one aggregate query.
+
+    Dated as ProjectFilterSet's milestone_after/before read it (actual date, else planned), so a
+    count and the list it links to agree.
+    """
+    row = (
+        Milestone.objects.filter(project__in=projects)
+        .annotate(on=Coalesce("actual_date", "planned_date"))
+        .filter(on__year=year)
+        .aggregate(**{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values})
     )
     return {kind: row[kind] or 0 for kind in Milestone.Kind.values}
 
@@ -135,57 +190,18 @@ def monthly_trend(*, year: CampaignYear, projects: QuerySet[Project]) -> dict:
     return {"months": list(range(1, 13)), "actual": actual, "planned": planned}
 
 
-def reports_latest(*, limit: int = 5) -> QuerySet[Report]:
-    return Report.objects.annotate(figure_count=Count("figures")).order_by("-published_on", "file_name")[:limit]
-
-
-def report_list() -> QuerySet[Report]:
-    return Report.objects.annotate(figure_count=Count("figures")).order_by("-published_on", "file_name")
-
-
-def report_figures(*, report: Report) -> QuerySet[Figure]:
-    return report.figures.select_related("indicator", "region", "park", "project", "company").order_by(
-        "quote_offset", "id"
+def reports_latest(*, user, limit: int = 5) -> QuerySet[Report]:
+    return (
+        visible_reports(user)
+        .defer("text")
+        .annotate(figure_count=Count("figures"))
+        .order_by("-published_on", "file_name", "pk")[:limit]
     )
 
 
-def report_marked_text(*, report: Report, figures: list[Figure]) -> SafeString:
-    """The report text, escaped, with each figure's quote wrapped in <mark id="figure-N">.
-
-    The text comes from outside, so every piece is escaped here and only our own tags are added.
-    Quotes may overlap (several figures in one sentence): overlapping quotes share one <mark> and
-    the later figures get an empty anchor at their own offset, so every figure link lands.
-    """
-    text = report.text
-    spans = sorted(
-        (f.quote_offset, f.quote_offset + len(f.quote), f.pk)
-        for f in figures
-        if f.quote and text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote
-    )
-    parts: list[str] = []
-    position = 0
-    index = 0
-    while index < len(spans):
-        start, end, first_id = spans[index]
-        members = [(start, first_id)]
-        index += 1
-        while index < len(spans) and spans[index][0] < end:
-            members.append((spans[index][0], spans[index][2]))
-            end = max(end, spans[index][1])
-            index += 1
-        parts.append(escape(text[position:start]))
-        ids = " ".join(f"figure-{pk}" for _, pk in members)
-        parts.append(f'<mark id="figure-{first_id}" data-figures="{ids}">')
-        cursor = start
-        for offset, pk in members[1:]:
-            parts.append(escape(text[cursor:offset]))
-            parts.append(f'<span class="anchor" id="figure-{pk}"></span>')
-            cursor = offset
-        parts.append(escape(text[cursor:end]))
-        parts.append("</mark>")
-        position = end
-    parts.append(escape(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of report text above went through escape()
+def report_figures(*, report: Report, user) -> QuerySet[Figure]:
+    """The figures of one report the user may see (not those of unpublished projects for the public)."""
+    return figure_list(user=user).filter(report=report)
 
 
 @dataclass
@@ -211,10 +227,13 @@ def rankings(*, year: CampaignYear, today: date | None = None) -> dict[str, list
         target = row.target
         if target.region_id:
             bucket = by_region.setdefault(
-                target.region_id, RankRow(name=target.region.name, url=f"/projects/?region={target.region_id}")
+                target.region_id,
+                RankRow(name=target.region.name, url=f"{reverse('projects:list')}?region={target.region_id}"),
             )
         else:
-            bucket = by_park.setdefault(target.park_id, RankRow(name=target.park.name, url="/parks/"))
+            bucket = by_park.setdefault(
+                target.park_id, RankRow(name=target.park.name, url=f"{reverse('projects:list')}?park={target.park_id}")
+            )
         bucket.rows.append(row)
     result = {}
     for key, buckets in (("regions", by_region), ("parks", by_park)):
@@ -227,7 +246,3 @@ def rankings(*, year: CampaignYear, today: date | None = None) -> dict[str, list
             bucket.rank = position if bucket.score is not None else None
         result[key] = ranked
     return result
-
-
-def home_region() -> Region | None:
-    return Region.objects.filter(name=HOME_REGION).first()

@@ -2,26 +2,27 @@
 
 from datetime import date
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import Signal
-from projects.selectors import project_visible
+from projects.selectors import visible_projects
 from shangdang_portal.roles import can_read_all
 
 from . import selectors
-from .models import Report
+from .highlight import highlight_quotes
 from .templatetags.portal import indicator_name
 
 
 def _figure_url(figure) -> str:
-    return f"{reverse('report-detail', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
+    return f"{reverse('investment:report', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
 
 
 def overview(request):
     year = selectors.campaign_year_current()
-    projects = project_visible(user=request.user)
+    projects = visible_projects(request.user)
     today = date.today()
     progress = selectors.target_progress(year=year, today=today, region_name=selectors.HOME_REGION) if year else []
     key = [row for row in progress if row.target.unit == "万元" and row.target.measure == "level"]
@@ -48,7 +49,7 @@ def overview(request):
                 "label": str(label),
                 "count": signal_total[value],
                 "color": colors[value],
-                "url": f"{reverse('project-list')}?signal={value}",
+                "url": f"{reverse('projects:list')}?signal={value}",
             }
             for value, label in Signal.choices
         ]
@@ -62,7 +63,7 @@ def overview(request):
         "signals_set": any(signal_total.values()),
         "trend": trend,
         "completion_chart": chart,
-        "reports": selectors.reports_latest(),
+        "reports": selectors.reports_latest(user=request.user),
         "elapsed_today": selectors.year_elapsed_percent(year=year.year, as_of=today) if year else None,
     }
     return render(request, "investment/overview.html", context)
@@ -76,19 +77,20 @@ def rankings(request):
 
 
 def report_list(request):
-    return render(request, "investment/report_list.html", {"reports": selectors.report_list()})
+    reports = selectors.report_list(user=request.user).annotate(figure_count=Count("figures"))
+    return render(request, "investment/report_list.html", {"reports": reports})
 
 
 def report_detail(request, pk: int):
-    report = get_object_or_404(Report, pk=pk)
-    figures = list(selectors.report_figures(report=report))
+    report = get_object_or_404(selectors.visible_reports(request.user), pk=pk)
+    figures = list(selectors.report_figures(report=report, user=request.user))
     return render(
         request,
         "investment/report_detail.html",
         {
             "report": report,
             "figures": figures,
-            "marked_text": selectors.report_marked_text(report=report, figures=figures),
+            "marked_text": highlight_quotes(report.text, figures),
             "can_read_all": can_read_all(request.user),
         },
     )

@@ -4,4 +4,6 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("parks/", views.park_list, name="park-list")]
+app_name = "parks"
+
+urlpatterns = [path("parks/", views.park_list, name="tree")]

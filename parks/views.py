@@ -2,11 +2,11 @@
 
 from django.shortcuts import render
 
-from projects.selectors import project_visible
+from projects.selectors import visible_projects
 
-from .selectors import park_rows, park_tree
+from .selectors import park_rows, park_tree_totals
 
 
 def park_list(request):
-    roots = park_tree(projects=project_visible(user=request.user))
+    roots = park_tree_totals(projects=visible_projects(request.user))
     return render(request, "parks/park_list.html", {"rows": park_rows(roots), "roots": roots})

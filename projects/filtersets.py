@@ -1,45 +1,127 @@
-"""ProjectFilterSet: the one filter over projects, shared by the project pages and the API list."""
+"""Filters for companies and projects: one FilterSet per resource, used by the pages, the API and the selectors."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from parks.models import Park, Region
+from parks.models import IndustryChain, Park, Region
+from shangdang_portal.filtering import StableOrderingFilter, text_search
 
-from .models import Category, ConstructionType, Milestone, Pool, PriorityLevel, Project, Signal
+from .models import Category, Company, ConstructionType, Milestone, Pool, PriorityLevel, Project, Signal
+
+
+class CompanyFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("名称、别名或说明中包含的文字"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
+    is_synthetic = django_filters.BooleanFilter(label=_("合成数据"))
+    ordering = StableOrderingFilter(fields=(("name", "name"), ("id", "id")), default=("name",), label=_("排序"))
+
+    class Meta:
+        model = Company
+        fields = ["q", "region", "is_synthetic"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, ["name", "description"], ["aliases"])) if value.strip() else queryset
 
 
 class ProjectFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search")
-    region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all())
-    park = django_filters.ModelChoiceFilter(label=_("园区"), queryset=Park.objects.all())
-    pool = django_filters.ChoiceFilter(label=_("四库"), choices=Pool.choices)
-    category = django_filters.ChoiceFilter(label=_("项目类别"), choices=Category.choices)
-    construction_type = django_filters.ChoiceFilter(label=_("建设性质"), choices=ConstructionType.choices)
-    priority_level = django_filters.ChoiceFilter(label=_("重点级别"), choices=PriorityLevel.choices)
-    signal = django_filters.ChoiceFilter(label=_("亮灯"), choices=Signal.choices)
-    is_major = django_filters.BooleanFilter(label=_("重大项目"))
-    milestone = django_filters.ChoiceFilter(
-        label=_("已达节点"), choices=Milestone.Kind.choices, method="reached_milestone"
+    q = django_filters.CharFilter(
+        method="search",
+        label=_("搜索"),
+        help_text=_("在项目名称、别名、建设单位名称和建设内容中查找包含的文字，例如“光伏”"),
     )
-    ordering = django_filters.OrderingFilter(
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"), help_text=_("区域 id"))
+    park = django_filters.ModelChoiceFilter(
+        queryset=Park.objects.all(),
+        method="in_park",
+        label=_("园区"),
+        help_text=_("园区 id；包含其下属园区和园中园的项目"),
+    )
+    industry_chain = django_filters.ModelChoiceFilter(
+        queryset=IndustryChain.objects.all(), label=_("产业链"), help_text=_("产业链 id")
+    )
+    company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("建设单位"))
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("项目类别"))
+    construction_type = django_filters.MultipleChoiceFilter(choices=ConstructionType.choices, label=_("建设性质"))
+    priority_level = django_filters.MultipleChoiceFilter(choices=PriorityLevel.choices, label=_("重点级别"))
+    pool = django_filters.MultipleChoiceFilter(choices=Pool.choices, label=_("四库"))
+    signal = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
+    is_major = django_filters.BooleanFilter(label=_("重大项目"))
+    in_statistics = django_filters.BooleanFilter(label=_("入库入统"))
+    is_public = django_filters.BooleanFilter(label=_("公开"))
+    is_synthetic = django_filters.BooleanFilter(label=_("合成数据"))
+    total_investment_min = django_filters.NumberFilter(
+        field_name="total_investment", lookup_expr="gte", label=_("总投资下限(万元)")
+    )
+    total_investment_max = django_filters.NumberFilter(
+        field_name="total_investment", lookup_expr="lte", label=_("总投资上限(万元)")
+    )
+    milestone_kind = django_filters.ChoiceFilter(
+        choices=Milestone.Kind.choices,
+        method="noop",
+        label=_("节点"),
+        help_text=_("与 milestone_after / milestone_before 一起使用：该节点的日期(实际日期，没有则计划日期)在范围内"),
+    )
+    milestone_after = django_filters.DateFilter(method="noop", label=_("节点日期起"), help_text=_("YYYY-MM-DD，含当日"))
+    milestone_before = django_filters.DateFilter(
+        method="noop", label=_("节点日期止"), help_text=_("YYYY-MM-DD，含当日")
+    )
+    planned_start_after = django_filters.DateFilter(
+        field_name="planned_start", lookup_expr="gte", label=_("计划开工起")
+    )
+    planned_start_before = django_filters.DateFilter(
+        field_name="planned_start", lookup_expr="lte", label=_("计划开工止")
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("total_investment", "total_investment"),
+            ("planned_start", "planned_start"),
+            ("planned_end", "planned_end"),
+            ("priority_level", "priority_level"),
+            ("pool", "pool"),
+            ("signal", "signal"),
+            ("updated_at", "updated_at"),
+            ("id", "id"),
+        ),
+        default=("name",),
         label=_("排序"),
-        fields=(("name", "name"), ("total_investment", "total_investment"), ("updated_at", "updated_at")),
-        field_labels={"name": _("项目名称"), "total_investment": _("总投资"), "updated_at": _("更新时间")},
+        help_text=_("字段名，前加“-”为倒序，可用逗号分隔多个，例如 -total_investment,name"),
     )
 
     class Meta:
         model = Project
-        fields = ["q", "region", "park", "pool", "category", "construction_type", "priority_level", "signal"]
+        fields = ["q", "region", "park", "industry_chain", "company", "category", "construction_type"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
         return queryset.filter(
-            Q(name__icontains=value) | Q(company__name__icontains=value) | Q(description__icontains=value)
+            text_search(value, ["name", "company__name", "description"], ["aliases", "company__aliases"])
         )
 
-    def reached_milestone(self, queryset, name, value):
-        # A project reached a milestone when it has that milestone with an actual date.
-        return queryset.filter(milestones__kind=value, milestones__actual_date__isnull=False).distinct()
+    def in_park(self, queryset, name, value):
+        return queryset.filter(park_id__in=value.descendant_ids()) if value else queryset
+
+    def noop(self, queryset, name, value):
+        # Applied together in filter_queryset(): kind and dates must match the *same* milestone.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        kind, after, before = data.get("milestone_kind"), data.get("milestone_after"), data.get("milestone_before")
+        if not (kind or after or before):
+            return queryset
+        milestones = Milestone.objects.all()
+        if kind:
+            milestones = milestones.filter(kind=kind)
+        if after:
+            milestones = milestones.filter(
+                Q(actual_date__gte=after) | Q(actual_date__isnull=True, planned_date__gte=after)
+            )
+        if before:
+            milestones = milestones.filter(
+                Q(actual_date__lte=before) | Q(actual_date__isnull=True, planned_date__lte=before)
+            )
+        return queryset.filter(pk__in=Subquery(milestones.values("project_id")))

@@ -1,14 +1,92 @@
-"""Reads over projects: the visible list, one project's page, the 四库 funnel and the 三个一批 batches."""
+"""Reads of companies and projects, shaped for lists: joins and prefetches fixed, so queries do not grow per row;
+and the reads behind the project pages (one project's file, the 四库 funnel, the 三个一批 batches)."""
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import RowNumber
 
 from investment.models import Figure
-from shangdang_portal.roles import can_read_all
+from shangdang_portal import roles
+from shangdang_portal.filtering import apply_filterset
 
-from .filtersets import ProjectFilterSet
-from .models import Milestone, Pool, ProgressReport, Project
+from .filtersets import CompanyFilterSet, ProjectFilterSet
+from .models import Company, Milestone, Pool, ProgressReport, Project
+
+
+def visible_projects(user) -> QuerySet[Project]:
+    """What a caller may see: everything for readers of all, public plus assigned for staff, else public only."""
+    projects = Project.objects.all()
+    if roles.can_read_all(user):
+        return projects
+    if roles.STAFF in roles.roles_of(user):
+        assigned = Project.staff.through.objects.filter(user_id=user.pk).values("project_id")
+        return projects.filter(Q(is_public=True) | Q(pk__in=assigned))
+    return projects.filter(is_public=True)
+
+
+def approved_progress() -> QuerySet[ProgressReport]:
+    """Progress that counts: approved and not replaced by a correction."""
+    return ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED, is_superseded=False)
+
+
+def _contacts_visible(user):
+    if roles.can_read_all(user):
+        return Value(True, output_field=BooleanField())
+    if roles.STAFF in roles.roles_of(user):
+        return Exists(Project.staff.through.objects.filter(project_id=OuterRef("pk"), user_id=user.pk))
+    return Value(False, output_field=BooleanField())
+
+
+def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
+    """Projects the user may see, with region/park/chain/company joined, milestones, contacts, the latest
+    approved progress report (`latest_progress`, a list of at most one) and `cumulative_investment`."""
+    latest = approved_progress().annotate(
+        rank=Window(RowNumber(), partition_by="project_id", order_by=["-period", "-pk"])
+    )
+    cumulative = (
+        approved_progress()
+        .filter(project_id=OuterRef("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("investment_completed"))
+        .values("total")
+    )
+    queryset = (
+        visible_projects(user)
+        .select_related("region", "park", "industry_chain", "company")
+        .prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.select_related("batch").order_by("kind", "pk")),
+            Prefetch("progress_reports", queryset=latest.filter(rank=1), to_attr="latest_progress"),
+        )
+        .annotate(contacts_visible=_contacts_visible(user), cumulative_investment=Subquery(cumulative))
+        .order_by("name", "pk")
+    )
+    if getattr(user, "is_authenticated", False):
+        queryset = queryset.prefetch_related("contacts")
+    return apply_filterset(ProjectFilterSet, filters, queryset)
+
+
+def project_get(*, user, pk) -> Project | None:
+    return project_list(user=user).filter(pk=pk).first()
+
+
+def company_list(*, user, filters: dict | None = None) -> QuerySet[Company]:
+    queryset = Company.objects.select_related("region").order_by("name", "pk")
+    return apply_filterset(CompanyFilterSet, filters, queryset)
+
 
 # The printed 三个一批 rates, in the order of the campaign: signed → started → producing → at capacity.
 BATCH_RATES = [
@@ -18,42 +96,27 @@ BATCH_RATES = [
 ]
 
 
-def project_visible(*, user) -> QuerySet[Project]:
-    """Anonymous users and plain staff see public projects only; officials and reviewers see all."""
-    projects = Project.objects.all()
-    if not can_read_all(user):
-        projects = projects.filter(is_public=True)
-    return projects
-
-
-def project_list(*, filters: dict | None = None, user) -> QuerySet[Project]:
-    queryset = project_visible(user=user).select_related("region", "park", "company")
-    return ProjectFilterSet(filters or {}, queryset=queryset).qs
-
-
-def project_get(*, pk: int, user) -> Project:
-    """One project with what its page shows, in a fixed number of queries."""
-    # Contact details are personal: they are not even read for users who may not see them.
-    extra = ["contacts"] if can_read_all(user) else []
+def project_file_get(*, user, pk) -> Project | None:
+    """One project's file (一项目一档): the list row plus its figures, milestone sources and approved
+    progress, in a fixed number of queries."""
     return (
-        project_visible(user=user)
-        .select_related("region", "park", "park__parent", "company", "industry_chain")
+        project_list(user=user)
+        .filter(pk=pk)
         .prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.select_related("batch", "report")),
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("batch", "report").order_by("actual_date", "planned_date"),
+                to_attr="timeline",
+            ),
             Prefetch(
                 "figures",
-                queryset=Figure.objects.select_related("report", "indicator").order_by("report", "quote_offset"),
+                queryset=Figure.objects.select_related("report", "indicator")
+                .defer("report__text")
+                .order_by("report", "quote_offset"),
             ),
-            Prefetch(
-                "progress_reports",
-                queryset=ProgressReport.objects.filter(
-                    status=ProgressReport.Status.APPROVED, is_superseded=False
-                ).order_by("period"),
-                to_attr="approved_reports",
-            ),
+            Prefetch("progress_reports", queryset=approved_progress().order_by("period"), to_attr="approved_reports"),
         )
-        .prefetch_related(*extra)
-        .get(pk=pk)
+        .first()
     )
 
 
@@ -84,7 +147,7 @@ def pool_funnel(*, user) -> list[dict]:
     """四库: count and total investment per pool, one grouped query."""
     rows = {
         row["pool"]: row
-        for row in project_visible(user=user)
+        for row in visible_projects(user)
         .values("pool")
         .annotate(count=Count("id"), investment=Sum("total_investment"))
         .order_by()
@@ -102,8 +165,9 @@ def pool_funnel(*, user) -> list[dict]:
 
 def batch_summary(*, user) -> list[dict]:
     """三个一批: projects per milestone and the rate printed for each step, with its source figure."""
-    projects = project_visible(user=user)
-    reached = Milestone.objects.filter(project__in=projects, actual_date__isnull=False).aggregate(
+    projects = visible_projects(user)
+    # Counted as ProjectFilterSet's milestone_kind lists them, so a count and its list agree.
+    reached = Milestone.objects.filter(project__in=projects).aggregate(
         **{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values}
     )
     printed: dict[str, Figure] = {}

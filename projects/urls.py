@@ -4,8 +4,10 @@ from django.urls import path
 
 from . import views
 
+app_name = "projects"
+
 urlpatterns = [
     path("pipeline/", views.pipeline, name="pipeline"),
-    path("projects/", views.project_list, name="project-list"),
-    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/", views.project_list, name="list"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
 ]

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from investment.templatetags.portal import wan_yuan
-from shangdang_portal.roles import can_read_all
 
 from . import selectors
 from .filtersets import ProjectFilterSet
@@ -23,16 +22,18 @@ STEP_NAMES = [
 
 
 def pipeline(request):
-    list_url = reverse("project-list")
+    list_url = reverse("projects:list")
     funnel = selectors.pool_funnel(user=request.user)
     for row in funnel:
         row["url"] = f"{list_url}?pool={row['pool']}"
     steps = selectors.batch_summary(user=request.user)
     for step in steps:
-        step["source_url"] = f"{list_url}?milestone={step['source']}"
-        step["reached_url"] = f"{list_url}?milestone={step['reached']}"
+        step["source_url"] = f"{list_url}?milestone_kind={step['source']}"
+        step["reached_url"] = f"{list_url}?milestone_kind={step['reached']}"
         figure = step["figure"]
-        step["figure_url"] = f"{reverse('report-detail', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
+        step["figure_url"] = (
+            f"{reverse('investment:report', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
+        )
     for step in steps:
         step["formula"] = _("%(reached)s项目数 ÷ %(source)s项目数") % {
             "reached": step["reached_label"],
@@ -76,12 +77,9 @@ def pipeline(request):
 
 
 def project_list(request):
-    filterset = ProjectFilterSet(request.GET, queryset=selectors.project_visible(user=request.user))
-    queryset = (
-        filterset.qs.select_related("region", "park", "company") if filterset.is_valid() else Project.objects.none()
-    )
-    if not filterset.form.data.get("ordering"):
-        queryset = queryset.order_by("name")
+    filterset = ProjectFilterSet(request.GET, queryset=selectors.project_list(user=request.user))
+    # Bad values are shown on their fields and list nothing, rather than silently listing everything.
+    queryset = filterset.qs if filterset.is_valid() else Project.objects.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -100,10 +98,9 @@ def project_list(request):
 
 
 def project_detail(request, pk: int):
-    try:
-        project = selectors.project_get(pk=pk, user=request.user)
-    except Project.DoesNotExist as missing:
-        raise Http404 from missing
+    project = selectors.project_file_get(pk=pk, user=request.user)
+    if project is None:
+        raise Http404
     investment = selectors.project_investment_series(project=project)
     investment_chart = {
         **investment,
@@ -115,7 +112,7 @@ def project_detail(request, pk: int):
         "projects/project_detail.html",
         {
             "project": project,
-            "show_contacts": can_read_all(request.user),
+            "show_contacts": project.contacts_visible,
             "investment": investment,
             "investment_chart": investment_chart,
             "history": history,

@@ -141,10 +141,14 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes an anonymous write answer 401, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_PAGINATION_CLASS": "shangdang_portal.pagination.PortalPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "shangdang_portal.exceptions.api_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -167,6 +171,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models call a choice field "kind" or "level"; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ParkKindEnum": "parks.models.Park.Kind",
+        "ParkLevelEnum": "parks.models.Park.Level",
+        "RegionLevelEnum": "parks.models.Region.Level",
+        "MilestoneKindEnum": "projects.models.Milestone.Kind",
+        "FigureKindEnum": "investment.models.Figure.Kind",
+        "ContactRoleEnum": "projects.models.ProjectContact.Role",
+        "ProgressStatusEnum": "projects.models.ProgressReport.Status",
+    },
 }
 
 LOGGING = {

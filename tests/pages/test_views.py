@@ -66,8 +66,8 @@ def test_project_list_filter_changes_the_list(client, report_data):
 
 def test_project_list_export_links_keep_the_query_string(client, report_data):
     html = client.get("/projects/", {"pool": "planning"}).content.decode()
-    assert "/api/projects/?pool=planning&amp;format=csv" in html
-    assert "/api/projects/?pool=planning&amp;format=xlsx" in html
+    assert "/api/v1/projects/?pool=planning&amp;format=csv" in html
+    assert "/api/v1/projects/?pool=planning&amp;format=xlsx" in html
 
 
 def test_bad_filter_value_is_reported_on_the_field(client, report_data):
@@ -98,7 +98,9 @@ def test_anonymous_users_see_public_projects_only_and_no_contacts(client, report
 def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     region = Region.objects.create(name="测试市", level="city")
     text = '开头<script>alert("x")</script>签约额145亿元，开工率70%，结尾&'
-    report = Report.objects.create(file_name="t.md", title="测试<b>报道</b>", text=text, sha256="0" * 64)
+    report = Report.objects.create(
+        file_name="t.md", title="测试<b>报道</b>", text=text, sha256="0" * 64, published_on="2025-06-01"
+    )
     quotes = ["签约额145亿元", "145亿元，开工率70%", "<script>"]
     figures = []
     for quote in quotes:
@@ -180,3 +182,11 @@ def test_no_page_issues_more_queries_as_projects_grow(client, report_data):
     assert Project.objects.count() == 50
     many = _query_counts(client)
     assert few == many
+
+
+def test_unpublished_report_is_hidden_from_anonymous_users(client, db, official):
+    report = Report.objects.create(file_name="draft.md", title="未发布", text="正文", sha256="1" * 64)
+    assert client.get(f"/reports/{report.pk}/").status_code == 404
+    assert "未发布" not in client.get("/reports/").content.decode()
+    client.force_login(official)
+    assert client.get(f"/reports/{report.pk}/").status_code == 200

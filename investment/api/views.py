@@ -1,0 +1,143 @@
+"""Report, indicator, figure, target and campaign-year endpoints (read-only; figures come from the importer)."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from shangdang_portal.viewsets import PortalReadOnlyViewSet
+
+from .. import selectors
+from ..filtersets import (
+    CampaignYearFilterSet,
+    FigureFilterSet,
+    IndicatorFilterSet,
+    ReportFilterSet,
+    TargetFilterSet,
+)
+from .serializers import (
+    CampaignYearSerializer,
+    FigureSerializer,
+    IndicatorSerializer,
+    ReportDetailSerializer,
+    ReportSerializer,
+    TargetSerializer,
+)
+
+
+def _scope_name(figure):
+    scope = figure.scope
+    return scope.name if scope else ""
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("来源报道列表"), description=_("匿名用户只能看到已发布的报道。列表不含全文。")),
+    retrieve=extend_schema(summary=_("来源报道详情(含全文)")),
+)
+class ReportViewSet(PortalReadOnlyViewSet):
+    filterset_class = ReportFilterSet
+    export_filename = "reports"
+    export_columns = [
+        (_("编号"), "pk"),
+        (_("标题"), "title"),
+        (_("发布者"), "publisher"),
+        (_("发布日期"), "published_on"),
+        (_("内容范围"), "covers"),
+    ]
+
+    def get_queryset(self):
+        return selectors.report_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+
+    def get_object(self):
+        obj = super().get_object()
+        obj.refresh_from_db(fields=["text"])
+        return obj
+
+
+@extend_schema_view(list=extend_schema(summary=_("指标列表")), retrieve=extend_schema(summary=_("指标详情")))
+class IndicatorViewSet(PortalReadOnlyViewSet):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilterSet
+    export_filename = "indicators"
+    export_columns = [
+        (_("代码"), "code"),
+        (_("中文名称"), "name_zh"),
+        (_("英文名称"), "name_en"),
+        (_("单位"), "unit"),
+        (_("性质"), "get_nature_display"),
+    ]
+
+    def get_queryset(self):
+        return selectors.indicator_list(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("数据列表"),
+        description=_(
+            "报道中的每个数字：原文数值、标准化数值(金额为万元)和原文引句。匿名用户只能看到已发布报道的数据。"
+        ),
+    ),
+    retrieve=extend_schema(summary=_("数据详情")),
+)
+class FigureViewSet(PortalReadOnlyViewSet):
+    serializer_class = FigureSerializer
+    filterset_class = FigureFilterSet
+    export_filename = "figures"
+    export_columns = [
+        (_("编号"), "pk"),
+        (_("来源报道"), "report.title"),
+        (_("指标"), "indicator.name_zh"),
+        (_("事项"), "subject"),
+        (_("范围"), "get_scope_kind_display"),
+        (_("对象"), _scope_name),
+        (_("期间"), "period_label"),
+        (_("原文数值"), "value_printed"),
+        (_("原文单位"), "unit_printed"),
+        (_("标准化数值"), "value"),
+        (_("标准化单位"), "unit"),
+        (_("类型"), "get_kind_display"),
+        (_("原文"), "quote"),
+    ]
+
+    def get_queryset(self):
+        return selectors.figure_list(user=self.request.user)
+
+
+@extend_schema_view(list=extend_schema(summary=_("目标列表")), retrieve=extend_schema(summary=_("目标详情")))
+class TargetViewSet(PortalReadOnlyViewSet):
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilterSet
+    export_filename = "targets"
+    export_columns = [
+        (_("年度"), "campaign_year.year"),
+        (_("指标"), "indicator.name_zh"),
+        (_("区域"), "region.name"),
+        (_("园区"), "park.name"),
+        (_("口径"), "get_measure_display"),
+        (_("比较"), "get_comparator_display"),
+        (_("目标值"), "value"),
+        (_("单位"), "unit"),
+    ]
+
+    def get_queryset(self):
+        return selectors.target_list(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("重大项目建设年列表")), retrieve=extend_schema(summary=_("重大项目建设年详情"))
+)
+class CampaignYearViewSet(PortalReadOnlyViewSet):
+    serializer_class = CampaignYearSerializer
+    filterset_class = CampaignYearFilterSet
+    export_filename = "campaign-years"
+    export_columns = [
+        (_("年度"), "year"),
+        (_("名称"), "name"),
+        (_("黄灯：落后序时进度(百分点)"), "yellow_lag_points"),
+        (_("红灯：落后序时进度(百分点)"), "red_lag_points"),
+    ]
+
+    def get_queryset(self):
+        return selectors.campaign_year_list(user=self.request.user)

@@ -1,0 +1,100 @@
+"""Filters for reports, indicators, figures, targets and campaign years, shared by the pages and the API."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from parks.models import Park, Region
+from projects.models import Company, Project
+from shangdang_portal.filtering import StableOrderingFilter, text_search
+
+from .models import CampaignYear, Figure, Indicator, Measure, Report, ScopeKind, Target
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("标题或发布者中包含的文字"))
+    published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("发布日期起"))
+    published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("发布日期止"))
+    ordering = StableOrderingFilter(
+        fields=(("published_on", "published_on"), ("title", "title")), default=("-published_on", "file_name")
+    )
+
+    class Meta:
+        model = Report
+        fields = ["q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, ["title", "publisher"])) if value.strip() else queryset
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    nature = django_filters.MultipleChoiceFilter(choices=Indicator.Nature.choices, label=_("性质"))
+    unit = django_filters.CharFilter(label=_("单位"))
+    ordering = StableOrderingFilter(fields=(("code", "code"), ("name_zh", "name_zh")), default=("code",))
+
+    class Meta:
+        model = Indicator
+        fields = ["q", "nature", "unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, ["code", "name_zh", "name_en"])) if value.strip() else queryset
+
+
+class FigureFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("事项或原文中包含的文字"))
+    report = django_filters.ModelChoiceFilter(queryset=Report.objects.all(), label=_("来源报道"))
+    indicator = django_filters.CharFilter(
+        field_name="indicator__code", label=_("指标"), help_text=_("指标代码，例如 fixed_asset_investment")
+    )
+    scope = django_filters.MultipleChoiceFilter(field_name="scope_kind", choices=ScopeKind.choices, label=_("范围"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"))
+    company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("企业"))
+    kind = django_filters.MultipleChoiceFilter(choices=Figure.Kind.choices, label=_("类型"))
+    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
+    unit = django_filters.CharFilter(label=_("标准化单位"), help_text=_("例如 万元、%、个"))
+    period = django_filters.CharFilter(field_name="period_label", label=_("期间"), help_text=_("原文期间，例如 2024年"))
+    period_after = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label=_("期间结束不早于"))
+    period_before = django_filters.DateFilter(field_name="period_end", lookup_expr="lte", label=_("期间结束不晚于"))
+    ordering = StableOrderingFilter(
+        fields=(
+            ("period_end", "period_end"),
+            ("value", "value"),
+            ("report", "report"),
+            ("quote_offset", "quote_offset"),
+        ),
+        default=("report", "quote_offset"),
+    )
+
+    class Meta:
+        model = Figure
+        fields = ["q", "report", "indicator", "kind", "unit"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, ["subject", "quote"])) if value.strip() else queryset
+
+
+class TargetFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
+    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
+    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
+    ordering = StableOrderingFilter(
+        fields=(("campaign_year__year", "year"), ("indicator__code", "indicator")),
+        default=("-campaign_year__year", "indicator__code"),
+    )
+
+    class Meta:
+        model = Target
+        fields = ["year", "indicator", "region", "park", "measure"]
+
+
+class CampaignYearFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    ordering = StableOrderingFilter(fields=(("year", "year"),), default=("-year",))
+
+    class Meta:
+        model = CampaignYear
+        fields = ["year"]

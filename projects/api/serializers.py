@@ -1,0 +1,228 @@
+"""Project and company serializers: nested read shapes, and a write serializer whose save() is a service call."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from parks.models import IndustryChain, Park, Region
+
+from ..models import Company, Milestone, ProgressReport, Project, ProjectContact
+
+
+class RefSerializer(serializers.Serializer):
+    """A related object as {id, name}."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    region = RefSerializer(read_only=True, allow_null=True, help_text=_("所在区域"))
+
+    class Meta:
+        model = Company
+        fields = ["id", "name", "aliases", "region", "description", "is_synthetic"]
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text=_("节点名称"))
+    batch = RefSerializer(read_only=True, allow_null=True, help_text=_("三个一批批次"))
+
+    class Meta:
+        model = Milestone
+        fields = ["kind", "kind_display", "planned_date", "actual_date", "batch", "quote"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = ProjectContact
+        fields = ["role", "role_display", "name", "title", "phone"]
+
+
+class LatestProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "period", "investment_completed", "physical_progress", "stage", "reviewed_at"]
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "项目",
+            response_only=True,
+            value={
+                "id": 1,
+                "name": "年产10GW光伏组件项目",
+                "aliases": [],
+                "region": {"id": 2, "name": "上党区"},
+                "park": {"id": 5, "name": "光伏产业园"},
+                "industry_chain": {"id": 3, "name": "光伏组件"},
+                "company": {"id": 7, "name": "某新能源有限公司"},
+                "category": "industry",
+                "category_display": "产业",
+                "construction_type": "new",
+                "priority_level": "provincial",
+                "is_major": True,
+                "pool": "construction",
+                "total_investment": "150000.00",
+                "planned_start": "2024-03-01",
+                "planned_end": "2025-12-31",
+                "in_statistics": True,
+                "is_public": True,
+                "signal": "green",
+                "milestones": [{"kind": "started", "kind_display": "开工", "actual_date": "2024-03-18"}],
+                "contacts": [],
+                "latest_progress": {"period": "2024-06-01", "investment_completed": "8200.00"},
+                "cumulative_investment": "35600.00",
+            },
+        )
+    ]
+)
+class ProjectSerializer(serializers.ModelSerializer):
+    region = RefSerializer(read_only=True, help_text=_("所在区域"))
+    park = RefSerializer(read_only=True, allow_null=True, help_text=_("所在园区"))
+    industry_chain = RefSerializer(read_only=True, allow_null=True, help_text=_("所属产业链"))
+    company = RefSerializer(read_only=True, allow_null=True, help_text=_("建设单位"))
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+    construction_type_display = serializers.CharField(source="get_construction_type_display", read_only=True)
+    priority_level_display = serializers.CharField(source="get_priority_level_display", read_only=True)
+    pool_display = serializers.CharField(source="get_pool_display", read_only=True)
+    signal_display = serializers.CharField(source="get_signal_display", read_only=True)
+    total_investment = serializers.DecimalField(
+        max_digits=16, decimal_places=2, read_only=True, allow_null=True, help_text=_("总投资，单位万元")
+    )
+    milestones = MilestoneSerializer(many=True, read_only=True, help_text=_("三个一批等节点"))
+    contacts = serializers.SerializerMethodField(help_text=_("包联人员；仅对有权查看的用户返回，否则为空列表"))
+    latest_progress = serializers.SerializerMethodField(help_text=_("最近一期已审核的月度进度，没有则为 null"))
+    cumulative_investment = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=2,
+        read_only=True,
+        allow_null=True,
+        help_text=_("已审核月度进度的累计完成投资，单位万元"),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "name",
+            "aliases",
+            "region",
+            "park",
+            "industry_chain",
+            "company",
+            "category",
+            "category_display",
+            "construction_type",
+            "construction_type_display",
+            "priority_level",
+            "priority_level_display",
+            "is_major",
+            "pool",
+            "pool_display",
+            "total_investment",
+            "planned_start",
+            "planned_end",
+            "capacity",
+            "description",
+            "in_statistics",
+            "is_public",
+            "signal",
+            "signal_display",
+            "is_synthetic",
+            "milestones",
+            "contacts",
+            "latest_progress",
+            "cumulative_investment",
+            "updated_at",
+        ]
+
+    @extend_schema_field(ContactSerializer(many=True))
+    def get_contacts(self, project):
+        if not getattr(project, "contacts_visible", False):
+            return []
+        return ContactSerializer(project.contacts.all(), many=True).data
+
+    @extend_schema_field(LatestProgressSerializer(allow_null=True))
+    def get_latest_progress(self, project):
+        latest = getattr(project, "latest_progress", None)
+        return LatestProgressSerializer(latest[0]).data if latest else None
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "新建项目",
+            request_only=True,
+            value={
+                "name": "年产5万吨新材料项目",
+                "region": 2,
+                "park": 5,
+                "category": "industry",
+                "construction_type": "new",
+                "priority_level": "city",
+                "pool": "reserve",
+                "total_investment": "52000.00",
+                "planned_start": "2025-04-01",
+                "planned_end": "2026-10-31",
+                "is_public": True,
+            },
+        )
+    ]
+)
+class ProjectWriteSerializer(serializers.ModelSerializer):
+    """What an admin sends to create or change a project. Money in 万元 as a decimal string."""
+
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), help_text=_("区域 id"))
+    park = serializers.PrimaryKeyRelatedField(
+        queryset=Park.objects.all(), allow_null=True, required=False, help_text=_("园区 id")
+    )
+    industry_chain = serializers.PrimaryKeyRelatedField(
+        queryset=IndustryChain.objects.all(), allow_null=True, required=False, help_text=_("产业链 id")
+    )
+    company = serializers.PrimaryKeyRelatedField(
+        queryset=Company.objects.all(), allow_null=True, required=False, help_text=_("建设单位 id")
+    )
+    staff = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), many=True, required=False, help_text=_("填报人员(用户 id)")
+    )
+    total_investment = serializers.DecimalField(
+        max_digits=16, decimal_places=2, allow_null=True, required=False, min_value=0, help_text=_("总投资，单位万元")
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "aliases",
+            "region",
+            "park",
+            "industry_chain",
+            "company",
+            "category",
+            "construction_type",
+            "priority_level",
+            "is_major",
+            "pool",
+            "total_investment",
+            "planned_start",
+            "planned_end",
+            "capacity",
+            "scale_value",
+            "scale_unit",
+            "description",
+            "in_statistics",
+            "is_public",
+            "staff",
+        ]
+
+    def validate(self, attrs):
+        start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))
+        end = attrs.get("planned_end", getattr(self.instance, "planned_end", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"planned_end": _("计划竣工日期不能早于计划开工日期。")})
+        return attrs

@@ -1,0 +1,92 @@
+"""Project and company endpoints: reads from the selectors, writes (admins) through the services."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.response import Response
+
+from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
+
+from .. import selectors, services
+from ..filtersets import CompanyFilterSet, ProjectFilterSet
+from .serializers import CompanySerializer, ProjectSerializer, ProjectWriteSerializer
+
+
+def _display(field):
+    return lambda obj: getattr(obj, f"get_{field}_display")()
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("企业列表"), description=_("建设单位和链主企业。")),
+    retrieve=extend_schema(summary=_("企业详情")),
+)
+class CompanyViewSet(PortalReadOnlyViewSet):
+    serializer_class = CompanySerializer
+    filterset_class = CompanyFilterSet
+    export_filename = "companies"
+    export_columns = [(_("编号"), "pk"), (_("名称"), "name"), (_("别名"), "aliases"), (_("区域"), "region.name")]
+
+    def get_queryset(self):
+        return selectors.company_list(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("项目列表"),
+        description=_(
+            "匿名用户只能看到公开项目；包联人员只对领导、审核员、管理员和该项目的填报人员返回。"
+            "金额单位为万元(十进制字符串)。"
+        ),
+    ),
+    retrieve=extend_schema(summary=_("项目详情"), description=_("无权查看的项目返回 404。")),
+    create=extend_schema(summary=_("新建项目(管理员)"), responses=ProjectSerializer),
+    update=extend_schema(summary=_("修改项目(管理员)"), responses=ProjectSerializer),
+    partial_update=extend_schema(summary=_("部分修改项目(管理员)"), responses=ProjectSerializer),
+)
+class ProjectViewSet(PortalModelViewSet):
+    filterset_class = ProjectFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    export_filename = "projects"
+    export_columns = [
+        (_("编号"), "pk"),
+        (_("项目名称"), "name"),
+        (_("区域"), "region.name"),
+        (_("园区"), "park.name"),
+        (_("产业链"), "industry_chain.name"),
+        (_("建设单位"), "company.name"),
+        (_("项目类别"), _display("category")),
+        (_("建设性质"), _display("construction_type")),
+        (_("重点级别"), _display("priority_level")),
+        (_("重大项目"), "is_major"),
+        (_("四库"), _display("pool")),
+        (_("总投资(万元)"), "total_investment"),
+        (_("累计完成投资(万元)"), "cumulative_investment"),
+        (_("计划开工"), "planned_start"),
+        (_("计划竣工"), "planned_end"),
+        (_("入库入统"), "in_statistics"),
+        (_("亮灯"), _display("signal")),
+    ]
+
+    def get_queryset(self):
+        return selectors.project_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        return ProjectWriteSerializer if self.action in ("create", "update", "partial_update") else ProjectSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = services.project_create(actor=request.user, **serializer.validated_data)
+        return Response(self._read(project), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        project = self.get_object()
+        serializer = self.get_serializer(project, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        project = services.project_update(project=project, actor=request.user, **serializer.validated_data)
+        return Response(self._read(project))
+
+    def _read(self, project):
+        # Answer a write with the shape a read gives, fetched again through the selector.
+        fresh = selectors.project_get(user=self.request.user, pk=project.pk)
+        return ProjectSerializer(fresh, context=self.get_serializer_context()).data

@@ -1,0 +1,152 @@
+"""Benchmark the main API endpoints on a synthetic data set, on loopback, against /healthz as the floor.
+
+    python scripts/benchmark.py --projects 2000 --months 12      (or: make bench BENCH_ARGS="...")
+
+Data goes to its own database: BENCH_DATABASE_URL, or the SQLite file var/bench.sqlite3. The script
+migrates it, loads the report data, adds the synthetic rows, starts gunicorn on 127.0.0.1, sends a
+bounded number of requests per endpoint from a few threads and prints requests per second and the
+median and 95th-percentile latency. Run by hand; CI does not time anything.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="shangdang_portal.settings.dev",
+        DJANGO_DEBUG="false",
+        # The anonymous throttle would cap the benchmark itself; tasks stay in-process.
+        API_ANON_RATE="100000000/minute",
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def _manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def _get(url: str) -> float:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{url}: HTTP {response.status}")
+    return time.perf_counter() - started
+
+
+def _measure(url: str, requests: int, concurrency: int) -> dict:
+    for _ in range(3):  # warm up connections and caches
+        _get(url)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        latencies = sorted(pool.map(lambda _i: _get(url), range(requests)))
+    elapsed = time.perf_counter() - started
+    return {
+        "rps": requests / elapsed,
+        "median_ms": statistics.median(latencies) * 1000,
+        "p95_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] * 1000,
+    }
+
+
+def _wait_until_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server exited before answering")
+        try:
+            _get(f"{base}/healthz")
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not answer /healthz within 60 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--projects", type=int, default=2000)
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--requests", type=int, default=200, help="requests per endpoint (bounded)")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse", action="store_true", help="keep the existing benchmark data")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON as well")
+    args = parser.parse_args()
+    if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 64:
+        raise SystemExit("--requests must be 1..100000 and --concurrency 1..64")
+
+    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
+    env = _env(database_url)
+    if not args.reuse:
+        print(f"preparing {args.projects} projects × {args.months} months in {database_url}")
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        _manage(env, "import_reports")
+        _manage(env, "generate_synthetic", "--clear", "--projects", str(args.projects), "--months", str(args.months))
+
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "shangdang_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        _wait_until_up(base, server)
+        with urllib.request.urlopen(f"{base}/api/v1/projects/?page_size=1&is_synthetic=true") as response:
+            first = json.load(response)["results"][0]["id"]
+        endpoints = [
+            ("/healthz (floor)", "/healthz"),
+            ("projects list", "/api/v1/projects/"),
+            ("project detail", f"/api/v1/projects/{first}/"),
+            ("figures list", "/api/v1/figures/"),
+            (
+                "filtered projects",
+                "/api/v1/projects/?pool=construction&signal=red&total_investment_min=100000&q=" + quote("合成"),
+            ),
+        ]
+        results = {}
+        print(f"\n{args.requests} requests per endpoint, {args.concurrency} client threads, {args.workers} workers")
+        print(f"{'endpoint':<22}{'req/s':>10}{'median ms':>12}{'p95 ms':>10}")
+        for label, path in endpoints:
+            result = _measure(base + path, args.requests, args.concurrency)
+            results[label] = result
+            print(f"{label:<22}{result['rps']:>10.1f}{result['median_ms']:>12.1f}{result['p95_ms']:>10.1f}")
+        if args.json:
+            print(json.dumps(results, indent=2))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""The /api/v1/ router. Each app adds its viewsets here with one `router.register(...)` line."""
+
+from rest_framework.routers import DefaultRouter
+
+from investment.api.views import (
+    CampaignYearViewSet,
+    FigureViewSet,
+    IndicatorViewSet,
+    ReportViewSet,
+    TargetViewSet,
+)
+from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
+from projects.api.views import CompanyViewSet, ProjectViewSet
+
+from .api_tokens import TokenViewSet
+
+router = DefaultRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("parks", ParkViewSet, basename="park")
+router.register("industry-chains", IndustryChainViewSet, basename="industry-chain")
+router.register("companies", CompanyViewSet, basename="company")
+router.register("projects", ProjectViewSet, basename="project")
+router.register("reports", ReportViewSet, basename="report")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("figures", FigureViewSet, basename="figure")
+router.register("targets", TargetViewSet, basename="target")
+router.register("campaign-years", CampaignYearViewSet, basename="campaign-year")
+router.register("tokens", TokenViewSet, basename="token")
+
+urlpatterns = router.urls

@@ -1,0 +1,126 @@
+"""Every list answers in the same number of queries whether it returns 1 row or 100."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from investment.models import CampaignYear, Figure, Indicator, Report, Target
+from parks.models import IndustryChain, Park, Region
+from projects.models import Company, Milestone, ProgressReport, Project, ProjectContact
+
+ROWS = 110
+TEXT = "全区完成投资10亿元。"
+
+
+@pytest.fixture
+def many_rows(world):
+    district, zone = world["district"], world["zone"]
+    Region.objects.bulk_create(Region(name=f"县{i}", level="county", parent=world["city"]) for i in range(ROWS))
+    Park.objects.bulk_create(Park(name=f"园中园{i}", kind="cluster", parent=zone, region=district) for i in range(ROWS))
+    companies = Company.objects.bulk_create(Company(name=f"企业{i}", region=district) for i in range(ROWS))
+    IndustryChain.objects.bulk_create(
+        IndustryChain(name=f"产业链{i}", region=district, chain_leader=companies[i]) for i in range(ROWS)
+    )
+    projects = Project.objects.bulk_create(
+        Project(
+            name=f"项目{i}",
+            region=district,
+            park=world["cluster"],
+            industry_chain=world["chain"],
+            company=companies[i],
+            total_investment=Decimal(i),
+        )
+        for i in range(ROWS)
+    )
+    Milestone.objects.bulk_create(Milestone(project=p, kind="signed") for p in projects)
+    ProjectContact.objects.bulk_create(ProjectContact(project=p, role="leader", name="李四") for p in projects)
+    ProgressReport.objects.bulk_create(
+        ProgressReport(project=p, period=datetime.date(2024, m, 1), investment_completed=Decimal(m), status="approved")
+        for p in projects
+        for m in (1, 2)
+    )
+    reports = Report.objects.bulk_create(
+        Report(
+            file_name=f"b{i}.txt",
+            title=f"报道{i}",
+            text=TEXT,
+            sha256=f"b{i:063x}",
+            published_on=datetime.date(2024, 1, 1),
+        )
+        for i in range(ROWS)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(code=f"ind_{i}", name_zh=f"指标{i}", name_en=f"i{i}", nature="cumulative") for i in range(ROWS)
+    )
+    quote = "完成投资10亿元"
+    Figure.objects.bulk_create(
+        Figure(
+            report=reports[i],
+            indicator=indicators[i],
+            scope_kind="project",
+            project=projects[i],
+            value_printed="10",
+            unit_printed="亿元",
+            value=Decimal("100000"),
+            unit="万元",
+            kind="actual",
+            quote=quote,
+            quote_offset=TEXT.index(quote),
+        )
+        for i in range(ROWS)
+    )
+    Target.objects.bulk_create(
+        Target(campaign_year=world["year"], indicator=indicators[i], region=district, value=Decimal(i))
+        for i in range(ROWS)
+    )
+    CampaignYear.objects.bulk_create(CampaignYear(year=1900 + i, name=f"{1900 + i}年") for i in range(ROWS))
+
+
+ENDPOINTS = [
+    "regions",
+    "parks",
+    "industry-chains",
+    "companies",
+    "projects",
+    "reports",
+    "indicators",
+    "figures",
+    "targets",
+    "campaign-years",
+]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return len(ctx.captured_queries), response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "staff", "official"])
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_list_query_count_does_not_grow_with_page_size(many_rows, client_as, role, endpoint):
+    client = client_as(role)
+    _count(client, f"/api/v1/{endpoint}/?page_size=1")  # warm per-request caches (content types, roles)
+    small, one = _count(client, f"/api/v1/{endpoint}/?page_size=1")
+    large, hundred = _count(client, f"/api/v1/{endpoint}/?page_size=100")
+    assert len(one["results"]) == 1
+    assert len(hundred["results"]) == 100
+    assert hundred["count"] >= ROWS
+    assert large == small, f"{endpoint}: {small} queries for 1 row, {large} for 100"
+
+
+@pytest.mark.django_db
+def test_project_list_query_count_with_filters_and_search(many_rows, client_as):
+    client = client_as("official")
+    zone = Park.objects.get(kind="development_zone")
+    base = f"/api/v1/projects/?park={zone.pk}&q=项目&ordering=-total_investment"
+    _count(client, base + "&page_size=1")
+    small, _ = _count(client, base + "&page_size=1")
+    large, page = _count(client, base + "&page_size=100")
+    assert len(page["results"]) == 100
+    assert large == small
