@@ -9,7 +9,8 @@ def highlight_quotes(text: str, figures) -> SafeString:
 
     Overlapping quotes (several figures from one sentence) are merged into one mark, named after the
     first figure and listing all of them in data-figures; the later ones get an empty anchor
-    <span id="figure-<id>"> at their own offset inside it, so every figure has a place to link to.
+    <span id="figure-<id>"> at the start of that mark (keeping the quoted text in one piece), so
+    every figure has a place to link to.
     """
     spans = sorted((f.quote_offset, f.quote_offset + len(f.quote), f.pk) for f in figures)
     merged: list[list] = []
@@ -22,12 +23,8 @@ def highlight_quotes(text: str, figures) -> SafeString:
     parts, cursor = [], 0
     for start, end, members in merged:
         parts.append(escape(text[cursor:start]))
-        inner, position = [], start
-        for offset, pk in members[1:]:
-            inner.append(escape(text[position:offset]))
-            inner.append(format_html('<span class="anchor" id="figure-{}"></span>', pk))
-            position = offset
-        inner.append(escape(text[position:end]))
+        inner = [format_html('<span class="anchor" id="figure-{}"></span>', pk) for _, pk in members[1:]]
+        inner.append(escape(text[start:end]))
         parts.append(
             format_html(
                 '<mark id="figure-{}" class="quote" data-figures="{}">{}</mark>',
