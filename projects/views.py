@@ -14,6 +14,8 @@ from .filtersets import ProjectFilterSet
 from .models import Project
 
 PAGE_SIZE = 25
+# The filters officials use most stay in view; the rest of ProjectFilterSet folds away.
+PRIMARY_FILTERS = ["q", "region", "park", "pool", "signal", "ordering"]
 STEP_NAMES = [
     ("signed_to_started_rate", _lazy("签约一批开工率")),
     ("started_to_production_rate", _lazy("开工一批投产率")),
@@ -90,6 +92,8 @@ def project_list(request):
         "projects/project_list.html",
         {
             "filterset": filterset,
+            "primary_filters": PRIMARY_FILTERS,
+            "more_filters_used": any(v for k, v in request.GET.items() if k not in PRIMARY_FILTERS + ["page"]),
             "page": page,
             "query": query.urlencode(),
             "export_query": export.urlencode(),

@@ -4,12 +4,14 @@ Screenshots land in test-artifacts/ (git-ignored) for people to look at.
 """
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from projects.models import Project
+from investment.models import Report
+from projects.models import ProgressReport, Project
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -87,16 +89,23 @@ def _shot(page, name: str) -> None:
 
 
 def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
-    from investment.models import Report
-
     project = Project.objects.filter(pool="construction").order_by("name").first()
+    # Give the project a schedule and two approved months, so its planned-vs-actual chart has data.
+    Project.objects.filter(pk=project.pk).update(
+        planned_start=date(2025, 1, 1), planned_end=date(2025, 12, 31), total_investment=12000
+    )
+    for month, amount in ((1, 800), (2, 1200)):
+        ProgressReport.objects.create(
+            project=project, period=date(2025, month, 1), investment_completed=amount, status="approved"
+        )
+    charts = {**CHARTS, f"/projects/{project.pk}/": ["chart-investment"]}
     urls = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/", f"/projects/{project.pk}/"]
     urls.append(f"/reports/{Report.objects.order_by('pk').first().pk}/")
     for url in urls:
         response = page.goto(site + url)
         assert response.status == 200, url
         page.wait_for_load_state("networkidle")
-        for chart in CHARTS.get(url, []):
+        for chart in charts.get(url, []):
             page.wait_for_selector(f"#{chart}[data-rendered='true'] canvas")
             assert _canvas_has_pixels(page, chart), f"{chart} on {url} is blank"
         name = url.strip("/").replace("/", "-") or "overview"
