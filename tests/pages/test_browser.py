@@ -110,6 +110,13 @@ def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page
             assert _canvas_has_pixels(page, chart), f"{chart} on {url} is blank"
         name = url.strip("/").replace("/", "-") or "overview"
         _shot(page, f"zh-desktop-{name}")
+    # 一项目一档 prints without the site around it.
+    page.goto(site + f"/projects/{project.pk}/")
+    page.emulate_media(media="print")
+    assert page.locator("header.site-header").is_hidden()
+    assert page.locator("[data-print]").is_hidden()
+    _shot(page, "zh-print-project")
+    page.emulate_media(media="screen")
     assert page.errors == []
 
 
