@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
@@ -103,8 +103,11 @@ def _completion(target: Target, actual: Figure | None) -> Decimal | None:
     return (actual.value * HUNDRED / target.value).quantize(Decimal("0.1"))
 
 
-def target_progress(*, year: CampaignYear, today: date | None = None, region_name: str | None = None) -> list[Progress]:
-    """Every target of the campaign year beside its latest actual figure: two queries whatever the data size."""
+def target_progress(
+    *, year: CampaignYear, user, today: date | None = None, region_name: str | None = None
+) -> list[Progress]:
+    """Every target of the campaign year beside its latest actual figure from a report the user may see:
+    two queries whatever the data size."""
     today = today or date.today()
     targets = Target.objects.filter(campaign_year=year).select_related(
         "indicator", "region", "park", "source_figure", "source_figure__report"
@@ -114,13 +117,15 @@ def target_progress(*, year: CampaignYear, today: date | None = None, region_nam
     targets = list(targets)
     actuals = (
         Figure.objects.filter(
+            report__in=visible_reports(user).values("pk"),
             kind=Figure.Kind.ACTUAL,
             indicator_id__in={t.indicator_id for t in targets},
             scope_kind__in=["region", "park"],
         )
         .filter(Q(period_end__year=year.year) | Q(period_end__isnull=True, report__published_on__year=year.year))
         .select_related("report", "indicator")
-        .order_by("period_end", "report__published_on", "id")
+        # A report without a publication date is a draft newer than any published one.
+        .order_by("period_end", F("report__published_on").asc(nulls_last=True), "id")
     )
     latest: dict[tuple, Figure] = {}
     for figure in actuals:
@@ -214,13 +219,13 @@ class RankRow:
     snapshot_rank: int | None = None
 
 
-def rankings(*, year: CampaignYear, today: date | None = None) -> dict[str, list[RankRow]]:
+def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str, list[RankRow]]:
     """晾晒比拼: regions and parks ranked by their mean completion of level targets.
 
     Until the monthly frozen Rollup snapshot exists, `snapshot_rank` stays empty and the page
     shows the column as not yet frozen.
     """
-    progress = target_progress(year=year, today=today)
+    progress = target_progress(year=year, user=user, today=today)
     by_region: dict[int, RankRow] = {}
     by_park: dict[int, RankRow] = {}
     for row in progress:

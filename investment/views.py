@@ -24,7 +24,11 @@ def overview(request):
     year = selectors.campaign_year_current()
     projects = visible_projects(request.user)
     today = date.today()
-    progress = selectors.target_progress(year=year, today=today, region_name=selectors.HOME_REGION) if year else []
+    progress = (
+        selectors.target_progress(year=year, user=request.user, today=today, region_name=selectors.HOME_REGION)
+        if year
+        else []
+    )
     key = [row for row in progress if row.target.unit == "万元" and row.target.measure == "level"]
     others = [row for row in progress if row not in key]
     trend = selectors.monthly_trend(year=year, projects=projects) if year else None
@@ -71,7 +75,7 @@ def overview(request):
 
 def rankings(request):
     year = selectors.campaign_year_current()
-    ranked = selectors.rankings(year=year) if year else {"regions": [], "parks": []}
+    ranked = selectors.rankings(year=year, user=request.user) if year else {"regions": [], "parks": []}
     sections = [(_("区域排名"), ranked["regions"]), (_("园区排名"), ranked["parks"])]
     return render(request, "investment/rankings.html", {"year": year, "sections": sections})
 
