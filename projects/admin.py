@@ -6,7 +6,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from investment.models import Figure
 
-from .models import Batch, Company, Milestone, PoolMove, ProgressReport, Project, ProjectContact
+from .models import (
+    Batch,
+    Company,
+    Milestone,
+    Notification,
+    PoolMove,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    ProjectContact,
+    ProjectIssue,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -93,3 +104,27 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         "is_superseded",
         "corrects",
     )
+
+
+@admin.register(ProjectIssue)
+class ProjectIssueAdmin(SimpleHistoryAdmin):
+    list_display = ("project", "description", "status", "department", "raised_on", "resolved_on")
+    list_filter = ("status",)
+    search_fields = ("project__name", "description", "department")
+    autocomplete_fields = ("project",)
+    raw_id_fields = ("report",)
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ("report", "caption", "captured_at", "size", "uploaded_by")
+    # Hash, size and capture time come from the file itself; editing them would break the record.
+    readonly_fields = ("sha256", "size", "captured_at", "uploaded_by", "report", "image")
+    search_fields = ("report__project__name", "caption")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "actor", "verb", "report", "created_at", "read_at")
+    list_filter = ("verb",)
+    raw_id_fields = ("recipient", "actor", "report")

@@ -1,4 +1,5 @@
-"""Filters for companies and projects: one FilterSet per resource, used by the pages, the API and the selectors."""
+"""Filters for companies, projects and progress reports: one FilterSet per resource, shared by the pages,
+the API and the selectors."""
 
 import django_filters
 from django.db.models import Q, Subquery
@@ -7,7 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from parks.models import IndustryChain, Park, Region
 from shangdang_portal.filtering import StableOrderingFilter, text_search
 
-from .models import Category, Company, ConstructionType, Milestone, Pool, PriorityLevel, Project, Signal
+from .models import (
+    Category,
+    Company,
+    ConstructionType,
+    Milestone,
+    Pool,
+    PriorityLevel,
+    ProgressReport,
+    Project,
+    Signal,
+)
 
 
 class CompanyFilterSet(django_filters.FilterSet):
@@ -125,3 +136,63 @@ class ProjectFilterSet(django_filters.FilterSet):
                 Q(actual_date__lte=before) | Q(actual_date__isnull=True, planned_date__lte=before)
             )
         return queryset.filter(pk__in=Subquery(milestones.values("project_id")))
+
+
+# A month is written YYYY-MM in the API and the forms; a full date is accepted and means its month.
+PERIOD_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("状态"))
+    period = django_filters.DateFilter(
+        input_formats=PERIOD_INPUT_FORMATS, method="in_month", label=_("月份"), help_text=_("YYYY-MM")
+    )
+    period_after = django_filters.DateFilter(
+        field_name="period",
+        lookup_expr="gte",
+        input_formats=PERIOD_INPUT_FORMATS,
+        label=_("月份起"),
+        help_text=_("YYYY-MM，含该月"),
+    )
+    period_before = django_filters.DateFilter(
+        field_name="period",
+        lookup_expr="lte",
+        input_formats=PERIOD_INPUT_FORMATS,
+        label=_("月份止"),
+        help_text=_("YYYY-MM，含该月"),
+    )
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), field_name="project__region", label=_("区域"), help_text=_("区域 id")
+    )
+    park = django_filters.ModelChoiceFilter(
+        queryset=Park.objects.all(),
+        field_name="project__park",
+        method="in_park",
+        label=_("园区"),
+        help_text=_("园区 id；包含其下属园区和园中园的项目"),
+    )
+    ordering = StableOrderingFilter(
+        fields=(
+            ("period", "period"),
+            ("project__name", "project"),
+            ("status", "status"),
+            ("submitted_at", "submitted_at"),
+            ("reviewed_at", "reviewed_at"),
+            ("investment_completed", "investment_completed"),
+            ("id", "id"),
+        ),
+        default=("-period", "project__name"),
+        label=_("排序"),
+        help_text=_("字段名，前加“-”为倒序，可用逗号分隔多个，例如 -period,project"),
+    )
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "status", "period", "period_after", "period_before", "region", "park"]
+
+    def in_month(self, queryset, name, value):
+        return queryset.filter(period=value.replace(day=1)) if value else queryset
+
+    def in_park(self, queryset, name, value):
+        return queryset.filter(project__park_id__in=value.descendant_ids()) if value else queryset

@@ -292,10 +292,12 @@ class ProgressReport(models.Model):
     )
     is_superseded = models.BooleanField(_("已被更正"), default=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
+    # Blank for rows that came from the report data or the synthetic generator rather than from staff.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("填报人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -344,3 +346,133 @@ class ProgressReport(models.Model):
     def clean(self) -> None:
         if self.period and self.period.day != 1:
             raise ValidationError({"period": _("月份必须是该月第一天。")})
+
+
+class ProjectIssue(models.Model):
+    """问题清单: an obstacle raised during construction, assigned to a department and resolved."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("已提出")
+        ASSIGNED = "assigned", _("已交办")
+        RESOLVED = "resolved", _("已解决")
+
+    project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="issues")
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("提出问题的进度报告"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="issues",
+    )
+    description = models.TextField(_("问题描述"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RAISED)
+    department = models.CharField(_("责任部门"), max_length=100, blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提出人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_on = models.DateField(_("提出日期"))
+    assigned_on = models.DateField(_("交办日期"), null=True, blank=True)
+    resolved_on = models.DateField(_("解决日期"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("问题")
+        verbose_name_plural = _("问题清单")
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="raised") | ~Q(department=""),
+                name="issue_assigned_has_department",
+                violation_error_message=_("交办的问题必须有责任部门。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="resolved") | Q(resolved_on__isnull=False),
+                name="issue_resolved_has_date",
+                violation_error_message=_("已解决的问题必须有解决日期。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.description[:30]}"
+
+
+def _photo_path(instance: "ProgressPhoto", filename: str) -> str:
+    # Named by content hash so the same picture uploaded twice is one file on disk.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
+    return f"progress/{instance.sha256[:2]}/{instance.sha256}.{suffix}"
+
+
+class ProgressPhoto(models.Model):
+    """A 形象进度 photo attached to a progress report; checked to be an image, hashed, capture time kept."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进度报告"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("照片"), upload_to=_photo_path)
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    captured_at = models.DateTimeField(_("拍摄时间"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("文件大小(字节)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("进度照片")
+        verbose_name_plural = _("进度照片")
+        ordering = ["report", "captured_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "sha256"],
+                name="photo_once_per_report",
+                violation_error_message=_("这张照片已上传到该报告。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.sha256[:12]
+
+
+class Notification(models.Model):
+    """A message in the portal for one user about one progress report (also sent by e-mail)."""
+
+    class Verb(models.TextChoices):
+        SUBMITTED = "submitted", _("提交了进度报告")
+        APPROVED = "approved", _("审核通过了进度报告")
+        RETURNED = "returned", _("退回了进度报告")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verb = models.CharField(_("动作"), max_length=12, choices=Verb.choices)
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进度报告"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_verb_display()} {self.report}"

@@ -10,7 +10,7 @@ from investment.api.views import (
     TargetViewSet,
 )
 from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
-from projects.api.views import CompanyViewSet, ProjectViewSet
+from projects.api.views import CompanyViewSet, ProgressReportViewSet, ProjectViewSet
 
 from .api_tokens import TokenViewSet
 
@@ -20,6 +20,7 @@ router.register("parks", ParkViewSet, basename="park")
 router.register("industry-chains", IndustryChainViewSet, basename="industry-chain")
 router.register("companies", CompanyViewSet, basename="company")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("reports", ReportViewSet, basename="report")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")

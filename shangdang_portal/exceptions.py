@@ -1,4 +1,8 @@
-"""One JSON error shape for every API error: {"error": {"status", "code", "message", "fields"}}."""
+"""One JSON error shape for every API error: {"error": {"status", "code", "message", "fields"}}.
+
+An exception may add members of its own to "error" (`extra`, e.g. the current version of a report
+on a 409/412) and response headers (`headers`, e.g. its ETag); the four members are always there.
+"""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -34,7 +38,8 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # A service says why it refused ("您不是该项目的填报人员。"); keep that message if there is one.
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -55,8 +60,10 @@ def api_exception_handler(exc, context):
             codes = exc.get_codes()
             if isinstance(codes, str):
                 code = codes
-    body = {"error": {"status": response.status_code, "code": code, "message": message, "fields": fields}}
-    return Response(body, status=response.status_code, headers=_headers(response))
+    error = {"status": response.status_code, "code": code, "message": message, "fields": fields}
+    body = {"error": getattr(exc, "extra", {}) | error}
+    headers = _headers(response) | getattr(exc, "headers", {})
+    return Response(body, status=response.status_code, headers=headers)
 
 
 def _headers(response) -> dict:

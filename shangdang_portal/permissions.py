@@ -39,9 +39,14 @@ def can_edit_progress(user, project) -> bool:
     return roles.STAFF in roles.roles_of(user) and project.pk in assigned_project_ids(user)
 
 
-def can_see_contacts(user, project) -> bool:
-    """ProjectContact holds names and phone numbers: readers of everything, or the assigned staff."""
+def can_see_progress(user, project) -> bool:
+    """A project's progress reports and change history: readers of everything, or the assigned staff."""
     return roles.can_read_all(user) or can_edit_progress(user, project)
+
+
+def can_see_contacts(user, project) -> bool:
+    """ProjectContact holds names and phone numbers: the same people who follow the project's progress."""
+    return can_see_progress(user, project)
 
 
 def _project_of(obj):
@@ -89,6 +94,17 @@ class IsReviewer(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or is_reviewer(request.user)
+
+
+class CanSeeProgress(permissions.BasePermission):
+    """Signed-in readers of everything, or staff assigned to the object's project (see can_see_progress)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj):
+        project = _project_of(obj)
+        return project is not None and can_see_progress(request.user, project)
 
 
 class IsAuthenticatedUser(permissions.IsAuthenticated):

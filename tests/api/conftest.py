@@ -14,7 +14,15 @@ from parks.models import IndustryChain, Park, Region
 from projects.models import Company, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
 
-ROLES = ["anonymous", "official", "staff", "reviewer", "admin"]
+ROLES = ["anonymous", "official", "staff", "staff_unassigned", "reviewer", "admin"]
+# The group each signed-in account is in; staff_unassigned is staff assigned to no project of the world.
+GROUP_OF = {
+    "official": roles.OFFICIAL,
+    "staff": roles.STAFF,
+    "staff_unassigned": roles.STAFF,
+    "reviewer": roles.REVIEWER,
+    "admin": roles.ADMIN,
+}
 
 
 @pytest.fixture
@@ -23,7 +31,7 @@ def accounts(db):
     users = {}
     for role in ROLES[1:]:
         user = get_user_model().objects.create_user(username=f"{role}-user", password="x")
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get(name=GROUP_OF[role]))
         users[role] = user
     return users
 

@@ -124,3 +124,53 @@ def test_project_list_query_count_with_filters_and_search(many_rows, client_as):
     large, page = _count(client, base + "&page_size=100")
     assert len(page["results"]) == 100
     assert large == small
+
+
+@pytest.fixture
+def staff_on_every_project(many_rows, accounts):
+    """The assigned staff member reports for every generated project, so their list has 220 rows too."""
+    through = Project.staff.through
+    through.objects.bulk_create(
+        [through(project_id=pk, user_id=accounts["staff"].pk) for pk in Project.objects.values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["staff", "official", "reviewer", "admin"])
+def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_every_project, client_as, role):
+    client = client_as(role)
+    base = "/api/v1/progress-reports/?period_after=2024-01&period_before=2024-12&ordering=-period,project"
+    _count(client, base + "&page_size=1")
+    small, one = _count(client, base + "&page_size=1")
+    large, hundred = _count(client, base + "&page_size=100")
+    assert len(one["results"]) == 1
+    assert len(hundred["results"]) == 100
+    assert hundred["count"] >= 2 * ROWS
+    assert large == small, f"progress-reports ({role}): {small} queries for 1 row, {large} for 100"
+
+
+@pytest.mark.django_db
+def test_project_history_query_count_does_not_grow_with_its_length(many_rows, client_as):
+    """History is built from every historical row; its queries are one per table, not one per row."""
+    from projects import services
+
+    project = Project.objects.get(name="项目0")
+    client = client_as("reviewer")
+    url = f"/api/v1/projects/{project.pk}/history/?page_size=100"
+
+    def change(times: int) -> None:
+        for n in range(times):
+            services.project_update(project=project, actor=None, description=f"第{n}次修改")
+            # Rows of the other tables name the project (and a figure its indicator) in their description.
+            for related in (project.milestones.first(), project.progress_reports.first(), project.figures.first()):
+                related.save()
+
+    change(1)
+    _count(client, url)
+    before, short = _count(client, url)
+    change(10)
+    after, long = _count(client, url)
+    assert long["count"] == short["count"] + 40
+    assert {entry["model"] for entry in long["results"]} == {"项目", "节点", "月度进度", "数据"}
+    assert after == before, f"{before} queries for {short['count']} entries, {after} for {long['count']}"

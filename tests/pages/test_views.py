@@ -190,3 +190,18 @@ def test_unpublished_report_is_hidden_from_anonymous_users(client, db, official)
     assert "未发布" not in client.get("/reports/").content.decode()
     client.force_login(official)
     assert client.get(f"/reports/{report.pk}/").status_code == 200
+
+
+def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
+    from projects.models import ProgressReport, ProjectIssue
+
+    project = Project.objects.filter(is_public=True).order_by("pk").first()
+    ProgressReport.objects.create(
+        project=project, period="2025-03-01", investment_completed=321, status="approved", stage="主体结构封顶"
+    )
+    ProgressReport.objects.create(project=project, period="2025-04-01", investment_completed=999, status="draft")
+    ProjectIssue.objects.create(project=project, description="用地指标待落实", raised_on="2025-03-10")
+    html = client.get(f"/projects/{project.pk}/").content.decode()
+    assert "主体结构封顶" in html and "321 万元" in html
+    assert "999 万元" not in html  # drafts do not count
+    assert "用地指标待落实" in html

@@ -1,0 +1,158 @@
+"""Photos (images only, size limit, EXIF capture time, hash) and the XLSX bulk entry round trip."""
+
+import datetime as dt
+import hashlib
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from PIL import Image
+
+from projects import services
+from projects.models import ProgressPhoto, ProgressReport, Project
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def jpeg_with_exif(taken: str) -> bytes:
+    image = Image.new("RGB", (16, 16), "green")
+    exif = Image.Exif()
+    exif.get_ifd(services.EXIF_IFD)[services.EXIF_DATETIME_ORIGINAL] = taken
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def report(project, staff_user, months):
+    return services.progress_report_create(
+        project=project, period=months[0], actor=staff_user, investment_completed=Decimal("1")
+    )
+
+
+def test_photo_keeps_capture_time_and_hash(report, staff_user):
+    data = jpeg_with_exif("2025:03:04 10:20:30")
+    photo = services.progress_photo_add(
+        report=report, file=SimpleUploadedFile("a.jpg", data), actor=staff_user, caption="基坑"
+    )
+    expected = timezone.make_aware(dt.datetime(2025, 3, 4, 10, 20, 30), timezone.get_default_timezone())
+    assert photo.captured_at == expected
+    assert photo.sha256 == hashlib.sha256(data).hexdigest()
+    with pytest.raises(ValidationError) as err:
+        services.progress_photo_add(report=report, file=SimpleUploadedFile("b.jpg", data), actor=staff_user)
+    assert "image" in err.value.message_dict
+    assert ProgressPhoto.objects.count() == 1
+
+
+def test_photo_without_exif_has_no_capture_time(report, staff_user):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(buffer, "PNG")
+    photo = services.progress_photo_add(
+        report=report, file=SimpleUploadedFile("a.png", buffer.getvalue()), actor=staff_user
+    )
+    assert photo.captured_at is None
+
+
+def test_too_large_or_not_an_image_is_rejected(report, staff_user):
+    with pytest.raises(ValidationError) as err:
+        services.progress_photo_add(
+            report=report, file=SimpleUploadedFile("x.jpg", b"GIF89a nonsense"), actor=staff_user
+        )
+    assert "image" in err.value.message_dict
+    big = SimpleUploadedFile("big.jpg", b"\xff" * (services.MAX_PHOTO_BYTES + 1))
+    with pytest.raises(ValidationError) as err:
+        services.progress_photo_add(report=report, file=big, actor=staff_user)
+    assert "5 MB" in err.value.message_dict["image"][0]
+    assert not ProgressPhoto.objects.exists()
+
+
+def test_photos_only_on_reports_still_being_edited(report, staff_user):
+    report = services.progress_report_submit(report=report, actor=staff_user)
+    with pytest.raises(ValidationError):
+        services.progress_photo_add(
+            report=report, file=SimpleUploadedFile("a.jpg", jpeg_with_exif("2025:01:01 00:00:00")), actor=staff_user
+        )
+
+
+def _fill(content: bytes, rows: dict[int, dict]) -> io.BytesIO:
+    """Fills template rows: {project_id: {header: value}}."""
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    headers = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        values = rows.get(row[0].value, {})
+        for header, value in values.items():
+            row[headers.index(header)].value = value
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
+    project, staff_user, reviewer, region, months
+):
+    second = Project.objects.create(name="第二个项目", region=region, total_investment=Decimal("50"))
+    second.staff.add(staff_user)
+    last = services.progress_report_create(
+        project=project, period=months[1], actor=staff_user, investment_completed=Decimal("33.30")
+    )
+    services.progress_report_approve(
+        report=services.progress_report_submit(report=last, actor=staff_user), reviewer=reviewer
+    )
+    content = services.progress_template_xlsx(projects=[project, second], period=months[0])
+    sheet = load_workbook(io.BytesIO(content)).active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert Decimal(str(rows[project.pk][3])) == Decimal("33.3")
+    assert rows[second.pk][3] is None
+
+    bad = _fill(
+        content,
+        {
+            project.pk: {"本月完成投资(万元)": 10, "形象进度(%)": 150},
+            second.pk: {"本月完成投资(万元)": "abc"},
+        },
+    )
+    with pytest.raises(services.XlsxRowErrors) as err:
+        services.progress_xlsx_import(file=bad, actor=staff_user)
+    found = {(e["row"], e["column"]) for e in err.value.errors}
+    assert found == {(2, "形象进度(%)"), (3, "本月完成投资(万元)")}
+    assert not ProgressReport.objects.filter(period=months[0]).exists()
+
+    good = _fill(
+        content,
+        {
+            project.pk: {"本月完成投资(万元)": 10, "形象进度(%)": 40, "形象进度描述": "设备安装"},
+            second.pk: {"本月完成投资(万元)": "12.5", "在岗人数": 20},
+        },
+    )
+    saved = services.progress_xlsx_import(file=good, actor=staff_user, submit=True)
+    assert len(saved) == 2
+    stored = {r.project_id: r for r in ProgressReport.objects.filter(period=months[0])}
+    assert stored[project.pk].stage == "设备安装" and stored[project.pk].status == ProgressReport.Status.SUBMITTED
+    assert stored[second.pk].investment_completed == Decimal("12.50") and stored[second.pk].workers_on_site == 20
+
+
+def test_xlsx_rows_for_other_peoples_projects_and_missing_columns(project, staff_user, outsider, months):
+    content = services.progress_template_xlsx(projects=[project], period=months[0])
+    filled = _fill(content, {project.pk: {"本月完成投资(万元)": 1}})
+    with pytest.raises(services.XlsxRowErrors) as err:
+        services.progress_xlsx_import(file=filled, actor=outsider)
+    assert err.value.errors[0]["row"] == 2 and err.value.errors[0]["column"] == "项目编号"
+
+    workbook = Workbook()
+    workbook.active.append(["项目编号", "月份"])
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    with pytest.raises(services.XlsxRowErrors) as err:
+        services.progress_xlsx_import(file=out, actor=staff_user)
+    assert {e["column"] for e in err.value.errors} >= {"本月完成投资(万元)"}
+    assert not ProgressReport.objects.exists()
