@@ -1,13 +1,28 @@
-"""Filters for reports, indicators, figures, targets and campaign years, shared by the pages and the API."""
+"""Filters for reports, indicators, figures, targets, campaign years and the roll-ups, shared by pages and API."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, Region
-from projects.models import Company, Project
+from projects.models import Batch, Company, Pool, Project, Signal
 from shangdang_portal.filtering import StableOrderingFilter, text_search
 
-from .models import CampaignYear, Figure, Indicator, Measure, Report, ScopeKind, Target
+from .models import (
+    BatchRate,
+    CampaignYear,
+    Figure,
+    Indicator,
+    Measure,
+    PipelinePool,
+    ProjectSignal,
+    Ranking,
+    Report,
+    Rollup,
+    RollupScope,
+    RollupSource,
+    ScopeKind,
+    Target,
+)
 
 
 class ReportFilterSet(django_filters.FilterSet):
@@ -98,3 +113,79 @@ class CampaignYearFilterSet(django_filters.FilterSet):
     class Meta:
         model = CampaignYear
         fields = ["year"]
+
+
+ROLLUP_SCOPES = RollupScope.choices
+
+
+class RollupFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
+    scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
+    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
+    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
+    source = django_filters.MultipleChoiceFilter(choices=RollupSource.choices, label=_("数据来源"))
+    as_of = django_filters.DateFilter(label=_("截至日期"))
+    ordering = StableOrderingFilter(
+        fields=(("as_of", "as_of"), ("completion_rate", "completion_rate"), ("gap_points", "gap_points")),
+        default=("-as_of", "indicator__code", "scope_kind", "region__name", "park__name", "source"),
+    )
+
+    class Meta:
+        model = Rollup
+        fields = ["year", "scope_kind", "region", "park", "indicator", "measure", "source", "as_of"]
+
+
+class BatchRateFilterSet(django_filters.FilterSet):
+    batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
+    kind = django_filters.ChoiceFilter(choices=BatchRate.Kind.choices, label=_("比率"))
+    as_of = django_filters.DateFilter(label=_("截至日期"))
+    ordering = StableOrderingFilter(fields=(("as_of", "as_of"),), default=("-as_of", "batch__name", "kind"))
+
+    class Meta:
+        model = BatchRate
+        fields = ["batch", "kind", "as_of"]
+
+
+class PipelinePoolFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
+    scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
+    park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
+    pool = django_filters.ChoiceFilter(choices=Pool.choices, label=_("四库"))
+    as_of = django_filters.DateFilter(label=_("截至日期"))
+    ordering = StableOrderingFilter(
+        fields=(("as_of", "as_of"),), default=("-as_of", "scope_kind", "region__name", "park__name", "pool")
+    )
+
+    class Meta:
+        model = PipelinePool
+        fields = ["year", "scope_kind", "region", "park", "pool", "as_of"]
+
+
+class ProjectSignalFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"))
+    colour = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
+    rule = django_filters.MultipleChoiceFilter(choices=ProjectSignal.Rule.choices, label=_("规则"))
+    as_of = django_filters.DateFilter(label=_("截至日期"))
+    ordering = StableOrderingFilter(
+        fields=(("as_of", "as_of"), ("lag_points", "lag_points")), default=("-as_of", "project__name")
+    )
+
+    class Meta:
+        model = ProjectSignal
+        fields = ["year", "project", "colour", "rule", "as_of"]
+
+
+class RankingFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
+    indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
+    scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
+    period = django_filters.DateFilter(label=_("月份"))
+    ordering = StableOrderingFilter(fields=(("period", "period"),), default=("-period", "scope_kind"))
+
+    class Meta:
+        model = Ranking
+        fields = ["year", "indicator", "scope_kind", "period"]

@@ -1,11 +1,11 @@
-"""Reads of reports, indicators, figures, targets and campaign years; anonymous callers see published reports only;
-and the reads behind the dashboards: key figures against targets, the trend and the rankings."""
+"""Reads of reports, indicators, figures, targets, campaign years and roll-ups; anonymous callers see published
+reports only; and the reads behind the dashboards: key figures against targets, the trend and the rankings."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
@@ -14,13 +14,32 @@ from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import (
+    BatchRateFilterSet,
     CampaignYearFilterSet,
     FigureFilterSet,
     IndicatorFilterSet,
+    PipelinePoolFilterSet,
+    ProjectSignalFilterSet,
+    RankingFilterSet,
     ReportFilterSet,
+    RollupFilterSet,
     TargetFilterSet,
 )
-from .models import CampaignYear, Figure, Indicator, Measure, Report, Target
+from .models import (
+    BatchRate,
+    CampaignYear,
+    Figure,
+    Indicator,
+    Measure,
+    PipelinePool,
+    ProjectSignal,
+    Ranking,
+    RankingEntry,
+    Report,
+    Rollup,
+    Target,
+)
+from .rollups.rankings import ranked_rollups
 
 
 def visible_reports(user) -> QuerySet[Report]:
@@ -220,11 +239,8 @@ class RankRow:
 
 
 def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str, list[RankRow]]:
-    """晾晒比拼: regions and parks ranked by their mean completion of level targets.
-
-    Until the monthly frozen Rollup snapshot exists, `snapshot_rank` stays empty and the page
-    shows the column as not yet frozen.
-    """
+    """晾晒比拼: regions and parks ranked by their mean completion of their targets, beside the rank
+    in the latest frozen monthly Ranking (`snapshot_rank`, empty until one is published)."""
     progress = target_progress(year=year, user=user, today=today)
     by_region: dict[int, RankRow] = {}
     by_park: dict[int, RankRow] = {}
@@ -241,7 +257,20 @@ def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str
             )
         bucket.rows.append(row)
     result = {}
-    for key, buckets in (("regions", by_region), ("parks", by_park)):
+    for key, scope, buckets in (("regions", "region", by_region), ("parks", "park", by_park)):
+        # The month's frozen snapshot (晾晒比拼 as published), beside the live ranking.
+        frozen = (
+            Ranking.objects.filter(campaign_year=year, scope_kind=scope, frozen_at__isnull=False)
+            .select_related("indicator")
+            .prefetch_related("entries")
+            .order_by("-period", "-pk")
+            .first()
+        )
+        if frozen:
+            snapshot = {(e.region_id if scope == "region" else e.park_id): e.rank for e in frozen.entries.all()}
+            for scope_id, bucket in buckets.items():
+                bucket.snapshot_rank = snapshot.get(scope_id)
+        result[f"{key}_snapshot"] = frozen
         ranked = list(buckets.values())
         for bucket in ranked:
             scores = [r.completion for r in bucket.rows if r.completion is not None]
@@ -251,3 +280,81 @@ def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str
             bucket.rank = position if bucket.score is not None else None
         result[key] = ranked
     return result
+
+
+def rollup_list(*, user=None, filters: dict | None = None) -> QuerySet[Rollup]:
+    queryset = Rollup.objects.select_related("campaign_year", "region", "park", "indicator", "figure").defer(
+        "figure__quote", "figure__note"
+    )
+    return apply_filterset(RollupFilterSet, filters, queryset.order_by("-as_of", "indicator__code", "pk"))
+
+
+def batch_rate_list(*, user=None, filters: dict | None = None) -> QuerySet[BatchRate]:
+    queryset = BatchRate.objects.select_related("batch", "reported_figure").defer(
+        "reported_figure__quote", "reported_figure__note"
+    )
+    return apply_filterset(BatchRateFilterSet, filters, queryset.order_by("-as_of", "batch__name", "kind", "pk"))
+
+
+def pipeline_list(*, user=None, filters: dict | None = None) -> QuerySet[PipelinePool]:
+    queryset = PipelinePool.objects.select_related("campaign_year", "region", "park")
+    return apply_filterset(PipelinePoolFilterSet, filters, queryset.order_by("-as_of", "scope_kind", "pool", "pk"))
+
+
+def project_signal_list(*, user, filters: dict | None = None) -> QuerySet[ProjectSignal]:
+    """Signals of the projects the user may see (unpublished projects only for those who read everything)."""
+    queryset = ProjectSignal.objects.select_related("project", "campaign_year")
+    if not roles.can_read_all(user):
+        queryset = queryset.filter(project__is_public=True)
+    return apply_filterset(ProjectSignalFilterSet, filters, queryset.order_by("-as_of", "project__name", "pk"))
+
+
+def ranking_list(*, user=None, filters: dict | None = None) -> QuerySet[Ranking]:
+    queryset = Ranking.objects.select_related("campaign_year", "indicator").prefetch_related(
+        Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park"))
+    )
+    return apply_filterset(RankingFilterSet, filters, queryset.order_by("-period", "scope_kind", "pk"))
+
+
+def ranking_compare(*, ranking: Ranking) -> dict:
+    """The frozen entries of a published month beside the ranking recomputed from the newest roll-up."""
+    newest = Rollup.objects.filter(campaign_year=ranking.campaign_year).aggregate(newest=Max("as_of"))["newest"]
+    current = []
+    if newest:
+        for rank, row in ranked_rollups(
+            campaign_year=ranking.campaign_year,
+            indicator=ranking.indicator,
+            source=ranking.source,
+            scope_kind=ranking.scope_kind,
+            as_of=newest,
+        ):
+            current.append(
+                {
+                    "rank": rank,
+                    "region": row.region_id,
+                    "park": row.park_id,
+                    "name": str(row.region or row.park),
+                    "target": row.target,
+                    "actual": row.actual,
+                    "completion_rate": row.completion_rate,
+                }
+            )
+    frozen = [
+        {
+            "rank": e.rank,
+            "region": e.region_id,
+            "park": e.park_id,
+            "name": str(e.region or e.park),
+            "target": e.target,
+            "actual": e.actual,
+            "completion_rate": e.completion_rate,
+        }
+        for e in ranking.entries.all()
+    ]
+    return {
+        "frozen_at": ranking.frozen_at,
+        "as_of": ranking.as_of,
+        "frozen": frozen,
+        "current_as_of": newest,
+        "current": current,
+    }

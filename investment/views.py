@@ -76,7 +76,10 @@ def overview(request):
 def rankings(request):
     year = selectors.campaign_year_current()
     ranked = selectors.rankings(year=year, user=request.user) if year else {"regions": [], "parks": []}
-    sections = [(_("区域排名"), ranked["regions"]), (_("园区排名"), ranked["parks"])]
+    sections = [
+        (_("区域排名"), ranked["regions"], ranked.get("regions_snapshot")),
+        (_("园区排名"), ranked["parks"], ranked.get("parks_snapshot")),
+    ]
     return render(request, "investment/rankings.html", {"year": year, "sections": sections})
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from investment.services import rollup_project_on_commit
 from shangdang_portal import roles
 from shangdang_portal.permissions import can_edit_progress, is_reviewer
 
@@ -271,16 +272,6 @@ def progress_report_submit(*, report: ProgressReport, actor, version: int | None
     return report
 
 
-def _after_approval(project_id: int) -> None:
-    """Sends the project's roll-up (investment.tasks.rollup_project_task) to the workers after commit."""
-    try:
-        from investment.tasks import rollup_project_task
-    except ImportError:
-        # Builds without the roll-up tasks read approved figures live through the selectors.
-        return
-    transaction.on_commit(lambda: rollup_project_task.delay(project_id))
-
-
 @transaction.atomic
 def progress_report_approve(*, report: ProgressReport, reviewer, version: int | None = None) -> ProgressReport:
     """Approves a submitted report; it is locked from now on and, if a correction, replaces its original."""
@@ -301,7 +292,7 @@ def progress_report_approve(*, report: ProgressReport, reviewer, version: int | 
         original.is_superseded = True
         _save(original, reviewer)
     _notify(report=report, verb=Notification.Verb.APPROVED, actor=reviewer, recipients=_people_of(report))
-    _after_approval(report.project_id)
+    rollup_project_on_commit(project_id=report.project_id)
     return report
 
 

@@ -1,6 +1,7 @@
 """Benchmark the main API endpoints on a synthetic data set, on loopback, against /healthz as the floor.
 
     python scripts/benchmark.py --projects 2000 --months 12      (or: make bench BENCH_ARGS="...")
+    python scripts/benchmark.py --rollups 10000 100000           (roll-up timings at those sizes)
 
 Data goes to its own database: BENCH_DATABASE_URL, or the SQLite file var/bench.sqlite3. The script
 migrates it, loads the report data, adds the synthetic rows, starts gunicorn on 127.0.0.1, sends a
@@ -78,6 +79,52 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
     raise SystemExit("the server did not answer /healthz within 60 s")
 
 
+PLANS = """
+import datetime
+from decimal import Decimal
+from investment.models import AnnualPlan, CampaignYear
+from projects.models import Project
+year, _ = CampaignYear.objects.get_or_create(year=datetime.date.today().year, defaults={"name": "benchmark"})
+ids = Project.objects.filter(is_synthetic=True).values_list("pk", flat=True)
+AnnualPlan.objects.bulk_create(
+    (AnnualPlan(project_id=pk, campaign_year=year, planned_investment=Decimal(30000)) for pk in ids.iterator()),
+    batch_size=2000, ignore_conflicts=True,
+)
+print(Project.objects.filter(is_synthetic=True).order_by("pk").values_list("pk", flat=True).first())
+"""
+
+
+def _timed(env, *args) -> float:
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench_rollups(env, sizes: list[int], months: int) -> None:
+    """Full and incremental roll-up of the current year at each size; Django start-up is measured apart."""
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "import_reports", "-v", "0")
+    startup = min(_timed(env, "check") for _ in range(3))
+    year = str(time.localtime().tm_year)
+    rows = []
+    for size in sizes:
+        _manage(env, "generate_synthetic", "--clear", "--projects", str(size), "--months", str(months))
+        first = subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", PLANS], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        ).stdout.split()[-1]
+        # Start-up varies by a few tenths of a second between runs; small results are floored at 0.01 s.
+        full = max(0.01, _timed(env, "rollup", "--year", year) - startup)
+        again = max(0.01, _timed(env, "rollup", "--year", year) - startup)
+        incremental = max(0.01, _timed(env, "rollup", "--project", first) - startup)
+        rows.append((size, full, again, incremental))
+    print(f"\nroll-up of {year} (seconds, Django start-up of {startup:.2f} s subtracted)")
+    print(f"{'projects':>10}{'full':>10}{'full again':>12}{'incremental':>13}{'full/project ms':>17}")
+    for size, full, again, incremental in rows:
+        print(f"{size:>10}{full:>10.2f}{again:>12.2f}{incremental:>13.2f}{full / size * 1000:>17.3f}")
+    for (s1, f1, _a1, i1), (s2, f2, _a2, i2) in zip(rows, rows[1:], strict=False):
+        print(f"{s1} → {s2} projects (×{s2 / s1:.0f}): full ×{f2 / f1:.1f}, incremental {i1:.2f} → {i2:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=2000)
@@ -88,12 +135,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse", action="store_true", help="keep the existing benchmark data")
     parser.add_argument("--json", action="store_true", help="print the results as JSON as well")
+    parser.add_argument("--rollups", type=int, nargs="+", metavar="N", help="time the roll-ups at these sizes instead")
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 64:
         raise SystemExit("--requests must be 1..100000 and --concurrency 1..64")
 
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     env = _env(database_url)
+    if args.rollups:
+        if any(not 1 <= n <= 1_000_000 for n in args.rollups):
+            raise SystemExit("--rollups sizes must be 1..1000000")
+        print(f"roll-up benchmark in {database_url}")
+        bench_rollups(env, sorted(args.rollups), args.months)
+        return
     if not args.reuse:
         print(f"preparing {args.projects} projects × {args.months} months in {database_url}")
         _manage(env, "migrate", "--no-input", "-v", "0")

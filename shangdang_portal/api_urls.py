@@ -2,6 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from investment.api.rollups import (
+    BatchRateViewSet,
+    PipelineViewSet,
+    ProjectSignalViewSet,
+    RankingViewSet,
+    RollupViewSet,
+)
 from investment.api.views import (
     CampaignYearViewSet,
     FigureViewSet,
@@ -26,6 +33,11 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("targets", TargetViewSet, basename="target")
 router.register("campaign-years", CampaignYearViewSet, basename="campaign-year")
+router.register("rollups", RollupViewSet, basename="rollup")
+router.register("batch-rates", BatchRateViewSet, basename="batch-rate")
+router.register("pipeline", PipelineViewSet, basename="pipeline")
+router.register("signals", ProjectSignalViewSet, basename="signal")
+router.register("rankings", RankingViewSet, basename="ranking")
 router.register("tokens", TokenViewSet, basename="token")
 
 urlpatterns = router.urls

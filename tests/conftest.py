@@ -91,8 +91,9 @@ def celery_worker_process(transactional_db):
     )
     from shangdang_portal.celery_app import app
 
-    app.conf.task_default_queue = queue
-    app.conf.task_always_eager = False
+    # The app reads Django settings under the CELERY_ namespace, so the keys carry that prefix here too.
+    app.conf.CELERY_TASK_DEFAULT_QUEUE = queue
+    app.conf.CELERY_TASK_ALWAYS_EAGER = False
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -105,8 +106,8 @@ def celery_worker_process(transactional_db):
                     pytest.fail(f"celery worker did not answer: {out[-2000:]}")
         yield {"process": proc, "queue": queue, "app": app}
     finally:
-        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
-        app.conf.task_default_queue = "celery"
+        app.conf.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_ALWAYS_EAGER
+        app.conf.CELERY_TASK_DEFAULT_QUEUE = "celery"
         proc.terminate()
         try:
             proc.wait(timeout=20)

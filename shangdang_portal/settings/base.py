@@ -8,6 +8,7 @@ with a real worker.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -127,7 +128,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Nightly full roll-up; the incremental one runs on commit of each approval or target change.
+    "rollup-nightly": {"task": "investment.rollup_all", "schedule": crontab(hour=2, minute=0)},
+    # Freeze last month's rankings once the month is over and the nightly run has finished.
+    "rankings-monthly": {"task": "investment.publish_rankings", "schedule": crontab(day_of_month=1, hour=3, minute=0)},
+}
 
 CACHES = {
     "default": (
@@ -180,6 +186,9 @@ SPECTACULAR_SETTINGS = {
         "FigureKindEnum": "investment.models.Figure.Kind",
         "ContactRoleEnum": "projects.models.ProjectContact.Role",
         "ProgressStatusEnum": "projects.models.ProgressReport.Status",
+        "SignalEnum": "projects.models.Signal",
+        "ScopeKindEnum": "investment.models.ScopeKind",
+        "RollupScopeEnum": "investment.models.RollupScope",
     },
 }
 

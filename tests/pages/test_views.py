@@ -205,3 +205,29 @@ def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
     assert "主体结构封顶" in html and "321 万元" in html
     assert "999 万元" not in html  # drafts do not count
     assert "用地指标待落实" in html
+
+
+def test_rankings_show_the_frozen_month_beside_the_live_rank(client, report_data):
+    from datetime import date
+
+    from investment.models import CampaignYear, RollupSource
+    from investment.rollups.rankings import ranking_publish
+
+    year = CampaignYear.objects.get(year=2025)
+    assert "本月排名尚未冻结发布。" in client.get("/rankings/").content.decode()
+    ranking = ranking_publish(
+        campaign_year=year,
+        period=date(2025, 12, 1),
+        scope_kind="region",
+        indicator_code="signed_amount",
+        source=RollupSource.REPORT,
+    )
+    assert ranking.frozen_at is not None
+    frozen = {e.region_id: e.rank for e in ranking.entries.all()}
+    response = client.get("/rankings/")
+    assert "冻结排名：2025-12" in response.content.decode()
+    regions = response.context["sections"][0][1]
+    assert frozen, "the published ranking has entries"
+    for bucket in regions:
+        region_id = Region.objects.get(name=bucket.name).pk
+        assert bucket.snapshot_rank == frozen.get(region_id)

@@ -1,0 +1,254 @@
+"""Rollup rows: an indicator's actual for a scope against its target, by source, at an as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from projects.models import Milestone, ProgressReport
+
+from ..models import AnnualPlan, CampaignYear, Figure, Indicator, Measure, Rollup, RollupSource, Target, TargetBasis
+from .scopes import Scope, elapsed_rate, percent, year_start
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=24, decimal_places=4))
+
+# Indicators the portal computes from its own data, and where each one's actual comes from.
+PROGRESS_INDICATORS = ["project_investment"]
+MILESTONE_INDICATORS = {
+    "projects_started": Milestone.Kind.STARTED,
+    "projects_in_production": Milestone.Kind.IN_PRODUCTION,
+    "signed_projects": Milestone.Kind.SIGNED,
+}
+# Indicators whose reported figures are rolled up even without a target, beside the targeted ones.
+REPORTED_INDICATORS = [*PROGRESS_INDICATORS, *MILESTONE_INDICATORS, "signed_amount", "fixed_asset_investment"]
+
+
+def counted_progress(*, year: int, as_of: dt.date):
+    """Progress reports that count: approved, not superseded, in the year up to the as-of month.
+
+    A report whose approved correction exists is left out even if its flag was not set, so a
+    correction is never counted together with the report it replaces.
+    """
+    corrected = ProgressReport.objects.filter(corrects=OuterRef("pk"), status=ProgressReport.Status.APPROVED)
+    return ProgressReport.objects.filter(
+        status=ProgressReport.Status.APPROVED,
+        is_superseded=False,
+        period__gte=year_start(year),
+        period__lte=as_of,
+    ).exclude(Exists(corrected))
+
+
+def progress_actual(*, scope: Scope, year: int, as_of: dt.date) -> tuple[Decimal, int]:
+    totals = (
+        counted_progress(year=year, as_of=as_of)
+        .filter(scope.projects_q("project__"))
+        .aggregate(total=Coalesce(Sum("investment_completed"), ZERO), projects=Count("project", distinct=True))
+    )
+    return totals["total"], totals["projects"]
+
+
+def milestone_actuals(*, scope: Scope, year: int, as_of: dt.date) -> dict[str, int]:
+    """Milestones reached in the year up to the as-of date, one count per indicator, in one query."""
+    reached = Milestone.objects.filter(scope.projects_q("project__"), actual_date__gte=year_start(year))
+    reached = reached.filter(actual_date__lte=as_of)
+    return reached.aggregate(**{code: Count("id", filter=Q(kind=kind)) for code, kind in MILESTONE_INDICATORS.items()})
+
+
+def annual_plan_total(*, scope: Scope, campaign_year: CampaignYear) -> tuple[Decimal | None, int]:
+    totals = AnnualPlan.objects.filter(scope.projects_q("project__"), campaign_year=campaign_year).aggregate(
+        total=Sum("planned_investment"), plans=Count("id")
+    )
+    return totals["total"], totals["plans"]
+
+
+class Targets:
+    """The year's targets by (indicator, measure, scope kind, scope id), loaded once per run."""
+
+    def __init__(self, campaign_year: CampaignYear):
+        self.rows = {}
+        for t in Target.objects.filter(campaign_year=campaign_year):
+            kind, node = ("region", t.region_id) if t.region_id else ("park", t.park_id)
+            self.rows[(t.indicator_id, t.measure, kind, node)] = t
+
+    def get(self, indicator: Indicator, measure: str, scope: Scope) -> Target | None:
+        return self.rows.get((indicator.pk, measure, scope.kind, scope.id))
+
+    def keys_for(self, indicator: Indicator) -> list[tuple[str, str, int]]:
+        return [(m, k, n) for (i, m, k, n) in self.rows if i == indicator.pk]
+
+
+def build_row(
+    *,
+    campaign_year: CampaignYear,
+    as_of: dt.date,
+    scope: Scope,
+    indicator: Indicator,
+    measure: str,
+    source: str,
+    actual: Decimal | int | None,
+    target: Target | None = None,
+    plan_total: Decimal | None = None,
+    figure: Figure | None = None,
+    project_count: int = 0,
+) -> dict:
+    """The stored numbers for one row: target, completion, 序时进度 and the gap in points and value.
+
+    The gap against time elapsed only means something for amounts that add up over the year
+    (cumulative or count, measured as a level); for growth rates and stocks it is actual − target.
+    """
+    if target is not None:
+        basis, target_value = TargetBasis.TARGET, target.value
+    elif plan_total is not None:
+        basis, target_value = TargetBasis.ANNUAL_PLANS, plan_total
+    else:
+        basis, target_value = TargetBasis.NONE, None
+    elapsed = elapsed_rate(as_of)
+    actual = None if actual is None else Decimal(actual)
+    completion = percent(actual, target_value)
+    pro_rata = measure == Measure.LEVEL and indicator.nature in (Indicator.Nature.CUMULATIVE, Indicator.Nature.COUNT)
+    gap_points = gap_amount = None
+    if actual is not None and target_value is not None:
+        if pro_rata:
+            gap_points = None if completion is None else completion - elapsed
+            gap_amount = (actual - target_value * elapsed / 100).quantize(Decimal("0.0001"))
+        else:
+            gap_amount = actual - target_value
+    return {
+        "natural_key": {
+            "campaign_year": campaign_year,
+            "as_of": as_of,
+            "scope_kind": scope.kind,
+            "region_id": scope.id if scope.kind == "region" else None,
+            "park_id": scope.id if scope.kind == "park" else None,
+            "indicator": indicator,
+            "measure": measure,
+            "source": source,
+        },
+        "values": {
+            "unit": (target.unit if target else "") or indicator.unit,
+            "target": target_value,
+            "target_basis": basis,
+            "target_ref": target,
+            "actual": actual,
+            "figure": figure,
+            "project_count": project_count,
+            "completion_rate": completion,
+            "elapsed_rate": elapsed,
+            "gap_points": gap_points,
+            "gap_amount": gap_amount,
+        },
+    }
+
+
+def computed_rows(
+    *, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope], indicators: dict[str, Indicator]
+) -> list[dict]:
+    """Rows whose actual the portal computes: approved progress and milestones, per scope in SQL."""
+    targets, year, rows = Targets(campaign_year), campaign_year.year, []
+    for scope in scopes:
+        common = {"campaign_year": campaign_year, "as_of": as_of, "scope": scope}
+        for code in PROGRESS_INDICATORS:
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            actual, count = progress_actual(scope=scope, year=year, as_of=as_of)
+            target = targets.get(indicator, Measure.LEVEL, scope)
+            plan_total = None if target else annual_plan_total(scope=scope, campaign_year=campaign_year)[0]
+            rows.append(
+                build_row(
+                    **common,
+                    indicator=indicator,
+                    measure=Measure.LEVEL,
+                    source=RollupSource.PROGRESS,
+                    actual=actual,
+                    target=target,
+                    plan_total=plan_total,
+                    project_count=count,
+                )
+            )
+        counts = milestone_actuals(scope=scope, year=year, as_of=as_of)
+        for code in MILESTONE_INDICATORS:
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            rows.append(
+                build_row(
+                    **common,
+                    indicator=indicator,
+                    measure=Measure.LEVEL,
+                    source=RollupSource.MILESTONES,
+                    actual=counts[code],
+                    target=targets.get(indicator, Measure.LEVEL, scope),
+                    project_count=counts[code],
+                )
+            )
+    return rows
+
+
+def reported_rows(
+    *, campaign_year: CampaignYear, as_of: dt.date, scopes_by_key: dict, tree, only: set | None = None
+) -> list[dict]:
+    """Rows whose actual is the latest figure a report printed for the scope within the year.
+
+    A report's figure already is the scope's total, so it is never summed up the tree. `only`
+    limits the rows to some (kind, id) scopes for the incremental path.
+    """
+    year = campaign_year.year
+    targets = Targets(campaign_year)
+    targeted = {i for (i, _m, _k, _n) in targets.rows}
+    indicators = Indicator.objects.filter(Q(pk__in=targeted) | Q(code__in=REPORTED_INDICATORS)).exclude(
+        nature=Indicator.Nature.RATE
+    )
+    figures = (
+        Figure.objects.filter(
+            kind=Figure.Kind.ACTUAL,
+            indicator__in=indicators,
+            scope_kind__in=["region", "park"],
+            period_end__gte=year_start(year),
+            period_end__lte=as_of,
+        )
+        .select_related("report")
+        .order_by("-period_end", "-report__published_on", "-id")
+    )
+    latest: dict[tuple, Figure] = {}
+    for figure in figures:
+        key = (figure.indicator_id, figure.measure, figure.scope_kind, figure.region_id or figure.park_id)
+        latest.setdefault(key, figure)
+    keys = set(latest) | set(targets.rows)
+    by_id = {i.pk: i for i in indicators}
+    rows = []
+    for indicator_id, measure, kind, node in sorted(keys):
+        if indicator_id not in by_id or (only is not None and (kind, node) not in only):
+            continue
+        scope = scopes_by_key.get((kind, node)) or tree.scope(kind, node)
+        figure = latest.get((indicator_id, measure, kind, node))
+        rows.append(
+            build_row(
+                campaign_year=campaign_year,
+                as_of=as_of,
+                scope=scope,
+                indicator=by_id[indicator_id],
+                measure=measure,
+                source=RollupSource.REPORT,
+                actual=figure.value if figure else None,
+                target=targets.get(by_id[indicator_id], measure, scope),
+                figure=figure,
+            )
+        )
+    return rows
+
+
+def write_rows(rows: list[dict]) -> list[int]:
+    """Upsert on the natural key, so a second run leaves the same rows as the first."""
+    ids = []
+    for row in rows:
+        obj, _ = Rollup.objects.update_or_create(**row["natural_key"], defaults=row["values"])
+        ids.append(obj.pk)
+    return ids
+
+
+def scopes_with_targets(campaign_year: CampaignYear) -> set[tuple[str, int]]:
+    return {(k, n) for (_i, _m, k, n) in Targets(campaign_year).rows}

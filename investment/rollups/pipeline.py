@@ -1,0 +1,70 @@
+"""四库 pipeline per scope: projects and total investment in each pool at the as-of date, moves in the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import CharField, Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from projects.models import PoolMove, Project
+
+from ..models import CampaignYear, PipelinePool
+from .scopes import Scope, year_start
+
+
+def pool_at(as_of: dt.date):
+    """A project's pool on a date: after its last move by then; before its first later move; else today's."""
+    last = PoolMove.objects.filter(project=OuterRef("pk"), moved_on__lte=as_of).order_by("-moved_on", "-id")
+    first_later = PoolMove.objects.filter(project=OuterRef("pk"), moved_on__gt=as_of).order_by("moved_on", "id")
+    return Coalesce(
+        Subquery(last.values("to_pool")[:1]),
+        Subquery(first_later.values("from_pool")[:1]),
+        "pool",
+        output_field=CharField(),
+    )
+
+
+def pipeline_compute(*, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope]) -> list[int]:
+    ids = []
+    money = DecimalField(max_digits=24, decimal_places=4)
+    for scope in scopes:
+        pools = (
+            Project.objects.filter(scope.projects_q())
+            .annotate(pool_then=pool_at(as_of))
+            .values("pool_then")
+            .annotate(n=Count("id"), total=Coalesce(Sum("total_investment"), Value(Decimal(0)), output_field=money))
+        )
+        moves = PoolMove.objects.filter(scope.projects_q("project__"), moved_on__gte=year_start(campaign_year.year))
+        flow = moves.filter(moved_on__lte=as_of).aggregate(
+            **{f"in_{p}": Count("id", filter=Q(to_pool=p)) for p in PipelinePool.POOLS},
+            **{f"out_{p}": Count("id", filter=Q(from_pool=p)) for p in PipelinePool.POOLS},
+        )
+        found = {row["pool_then"] or "": row for row in pools}
+        for pool in PipelinePool.POOLS:
+            row = found.get(pool, {"n": 0, "total": Decimal(0)})
+            obj, _ = PipelinePool.objects.update_or_create(
+                campaign_year=campaign_year,
+                as_of=as_of,
+                pool=pool,
+                **scope.key,
+                defaults={
+                    "project_count": row["n"],
+                    "total_investment": row["total"],
+                    "moved_in": flow[f"in_{pool}"],
+                    "moved_out": flow[f"out_{pool}"],
+                },
+            )
+            ids.append(obj.pk)
+    return ids
+
+
+def pipeline_flows(*, scope: Scope, start: dt.date, end: dt.date) -> list[dict]:
+    """The moves between pools in a period, counted per (from, to) pair."""
+    return list(
+        PoolMove.objects.filter(scope.projects_q("project__"), moved_on__gte=start, moved_on__lte=end)
+        .values("from_pool", "to_pool")
+        .annotate(moves=Count("id"))
+        .order_by("from_pool", "to_pool")
+    )

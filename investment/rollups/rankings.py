@@ -1,0 +1,85 @@
+"""晾晒比拼: scopes ranked by completion; a month's published ranking is frozen, the current one recomputed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import CampaignYear, Indicator, Ranking, RankingEntry, Rollup, RollupSource
+from .scopes import month_end
+
+DEFAULT_INDICATOR = "project_investment"
+
+
+def ranked_rollups(*, campaign_year: CampaignYear, indicator: Indicator, source: str, scope_kind: str, as_of: dt.date):
+    """Rollup rows with a completion rate, best first; equal rates share a rank (1, 2, 2, 4)."""
+    rows = list(
+        Rollup.objects.filter(
+            campaign_year=campaign_year,
+            indicator=indicator,
+            source=source,
+            scope_kind=scope_kind,
+            as_of=as_of,
+            measure="level",
+            completion_rate__isnull=False,
+        )
+        .select_related("region", "park")
+        .order_by("-completion_rate", "region__name", "park__name")
+    )
+    ranked, previous = [], None
+    for position, row in enumerate(rows, start=1):
+        rank = ranked[-1][0] if previous == row.completion_rate else position
+        ranked.append((rank, row))
+        previous = row.completion_rate
+    return ranked
+
+
+@transaction.atomic
+def ranking_publish(
+    *,
+    campaign_year: CampaignYear,
+    period: dt.date,
+    scope_kind: str,
+    indicator_code: str = DEFAULT_INDICATOR,
+    source: str = RollupSource.PROGRESS,
+) -> Ranking:
+    """Freeze the month's ranking from the roll-up at the month's end. A frozen month never changes."""
+    from .run import rollup_year
+
+    period = period.replace(day=1)
+    as_of = month_end(period)
+    indicator = Indicator.objects.get(code=indicator_code)
+    ranking, _ = Ranking.objects.get_or_create(
+        campaign_year=campaign_year,
+        indicator=indicator,
+        source=source,
+        scope_kind=scope_kind,
+        period=period,
+        defaults={"as_of": as_of},
+    )
+    if ranking.frozen_at is not None:
+        return ranking
+    if not Rollup.objects.filter(campaign_year=campaign_year, as_of=as_of).exists():
+        rollup_year(campaign_year=campaign_year, as_of=as_of)
+    RankingEntry.objects.filter(ranking=ranking).delete()
+    RankingEntry.objects.bulk_create(
+        RankingEntry(
+            ranking=ranking,
+            rank=rank,
+            region_id=row.region_id,
+            park_id=row.park_id,
+            target=row.target,
+            actual=row.actual,
+            completion_rate=row.completion_rate,
+        )
+        for rank, row in ranked_rollups(
+            campaign_year=campaign_year, indicator=indicator, source=source, scope_kind=scope_kind, as_of=as_of
+        )
+    )
+    ranking.as_of = as_of
+    ranking.frozen_at = timezone.now()
+    ranking.full_clean()
+    ranking.save()
+    return ranking

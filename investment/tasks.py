@@ -1,0 +1,55 @@
+"""Celery tasks for the roll-ups: they take ids, call a service and own the retries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.db import OperationalError
+from kombu.exceptions import OperationalError as BrokerError
+
+from .models import CampaignYear
+from .rollups.rankings import ranking_publish
+from .rollups.run import rollup_for_project, rollup_for_target, rollup_year
+
+RETRY = {
+    "autoretry_for": (OperationalError, BrokerError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+    "acks_late": True,
+}
+
+
+@shared_task(name="investment.rollup_all", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)
+def rollup_all_task(as_of: str | None = None) -> dict:
+    """The nightly full roll-up: the current year at today, past years at their year end (late corrections)."""
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    years = CampaignYear.objects.filter(year=day.year) if day else CampaignYear.objects.all()
+    return {cy.year: rollup_year(campaign_year=cy, as_of=day).lines() for cy in years}
+
+
+@shared_task(name="investment.rollup_project", soft_time_limit=120, time_limit=180, **RETRY)
+def rollup_project_task(project_id: int, as_of: str | None = None) -> list[str]:
+    day = dt.date.fromisoformat(as_of) if as_of else None
+    return rollup_for_project(project_id=project_id, as_of=day).lines()
+
+
+@shared_task(name="investment.rollup_target", soft_time_limit=120, time_limit=180, **RETRY)
+def rollup_target_task(target_id: int) -> list[str]:
+    return rollup_for_target(target_id=target_id).lines()
+
+
+@shared_task(name="investment.publish_rankings", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)
+def publish_rankings_task(period: str | None = None) -> list[int]:
+    """Freeze last month's rankings (regions and parks) at the start of a month."""
+    if period:
+        month = dt.date.fromisoformat(period).replace(day=1)
+    else:
+        month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    ids = []
+    for campaign_year in CampaignYear.objects.filter(year=month.year):
+        for scope_kind in ("region", "park"):
+            ids.append(ranking_publish(campaign_year=campaign_year, period=month, scope_kind=scope_kind).pk)
+    return ids
