@@ -5,7 +5,7 @@ import random
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from tqdm import tqdm
 
 from parks.models import IndustryChain, Park, Region
@@ -79,6 +79,11 @@ class Command(BaseCommand):
                 for n, period in enumerate(periods)
             )
             self._bulk(ProgressReport, reports, len(new_projects) * len(periods), "progress reports")
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics, as autovacuum would gather a little later: on a table it still
+            # believes small, PostgreSQL picks plans that walk every row once per lookup.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"added {company_count} companies, {projects} projects, {projects * months} progress reports")
 
     def _project(self, rng, n, region, parks, chains, company_ids) -> Project:
