@@ -46,8 +46,9 @@ def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, proje
     if project_ids is not None:
         reports, plans, started = (q.filter(project_id__in=project_ids) for q in (reports, plans, started))
     actual = dict(reports.values("project").annotate(total=Sum("investment_completed")).values_list("project", "total"))
-    plan = dict(plans.values_list("project_id", "planned_investment"))
-    started_on = dict(started.values_list("project_id", "actual_date"))
+    # Unordered: the models' default orderings would join and sort every row for nothing.
+    plan = dict(plans.order_by().values_list("project_id", "planned_investment"))
+    started_on = dict(started.order_by().values_list("project_id", "actual_date"))
     for pk, planned_start in projects.order_by("pk").values_list("pk", "planned_start").iterator(chunk_size=BATCH):
         yield {
             "pk": pk,
