@@ -8,25 +8,29 @@ def highlight_quotes(text: str, figures) -> SafeString:
     """The report text as HTML with each figure's quote inside a <mark id="figure-<id>">.
 
     Overlapping quotes (several figures from one sentence) are merged into one mark, named after the
-    first figure and listing all of them in data-figures, so every figure has a place to link to.
+    first figure and listing all of them in data-figures; the later ones get an empty anchor
+    <span id="figure-<id>"> at the start of that mark (keeping the quoted text in one piece), so
+    every figure has a place to link to.
     """
     spans = sorted((f.quote_offset, f.quote_offset + len(f.quote), f.pk) for f in figures)
     merged: list[list] = []
     for start, end, pk in spans:
         if merged and start < merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
-            merged[-1][2].append(pk)
+            merged[-1][2].append((start, pk))
         else:
-            merged.append([start, end, [pk]])
+            merged.append([start, end, [(start, pk)]])
     parts, cursor = [], 0
-    for start, end, pks in merged:
+    for start, end, members in merged:
         parts.append(escape(text[cursor:start]))
+        inner = [format_html('<span class="anchor" id="figure-{}"></span>', pk) for _, pk in members[1:]]
+        inner.append(escape(text[start:end]))
         parts.append(
             format_html(
                 '<mark id="figure-{}" class="quote" data-figures="{}">{}</mark>',
-                pks[0],
-                " ".join(str(pk) for pk in pks),
-                text[start:end],
+                members[0][1],
+                " ".join(str(pk) for _, pk in members),
+                mark_safe("".join(str(p) for p in inner)),  # noqa: S308 - each piece above is escaped
             )
         )
         cursor = end

@@ -1,5 +1,6 @@
 """Reads of companies, projects and progress reports, shaped for lists: joins and prefetches fixed so
-queries do not grow per row; report totals derived in SQL; staff queues; change history."""
+queries do not grow per row; report totals derived in SQL; staff queues; change history; and the reads
+behind the project pages (one project's file, the 四库 funnel, the 三个一批 batches)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Count,
     DecimalField,
     Exists,
     F,
@@ -23,11 +25,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
+from investment.models import Figure
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import CompanyFilterSet, ProgressReportFilterSet, ProjectFilterSet
-from .models import MONEY, Company, Milestone, Notification, ProgressReport, Project
+from .models import MONEY, Company, Milestone, Notification, Pool, ProgressReport, Project, ProjectIssue
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
@@ -318,3 +321,119 @@ def changes_since(report: ProgressReport, version: int) -> list[FieldChange]:
         for c in new.diff_against(old, foreign_keys_are_objs=False).changes
         if c.field not in ignored
     ]
+
+
+# --- project pages ------------------------------------------------------------------------------
+
+# The printed 三个一批 rates, in the order of the campaign: signed → started → producing → at capacity.
+BATCH_RATES = [
+    ("signed_to_started_rate", Milestone.Kind.SIGNED, Milestone.Kind.STARTED),
+    ("started_to_production_rate", Milestone.Kind.STARTED, Milestone.Kind.IN_PRODUCTION),
+    ("production_to_capacity_rate", Milestone.Kind.IN_PRODUCTION, Milestone.Kind.AT_CAPACITY),
+]
+
+
+def project_file_get(*, user, pk) -> Project | None:
+    """One project's file (一项目一档): the list row plus its figures, milestone sources, counted progress
+    with its photos and the obstacles (问题清单), in a fixed number of queries."""
+    return (
+        project_list(user=user)
+        .filter(pk=pk)
+        .prefetch_related(
+            Prefetch(
+                "milestones",
+                queryset=Milestone.objects.select_related("batch", "report").order_by("actual_date", "planned_date"),
+                to_attr="timeline",
+            ),
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.select_related("report", "indicator")
+                .defer("report__text")
+                .order_by("report", "quote_offset"),
+            ),
+            Prefetch(
+                "progress_reports",
+                queryset=counted_reports().prefetch_related("photos").order_by("period"),
+                to_attr="approved_reports",
+            ),
+            Prefetch(
+                "issues", queryset=ProjectIssue.objects.order_by("status", "-raised_on", "-pk"), to_attr="obstacles"
+            ),
+        )
+        .first()
+    )
+
+
+def project_investment_series(*, project: Project) -> dict:
+    """Planned (spread evenly from planned start to end) against cumulative approved investment, by month."""
+    reports = getattr(project, "approved_reports", [])
+    months, actual, running = [], [], Decimal(0)
+    for report in reports:
+        running += report.investment_completed
+        months.append(report.period.strftime("%Y-%m"))
+        actual.append(str(running))
+    planned = []
+    if project.total_investment and project.planned_start and project.planned_end:
+        start, end = project.planned_start, project.planned_end
+        span = max((end.year - start.year) * 12 + end.month - start.month + 1, 1)
+        if not months:
+            months = [
+                f"{start.year + (start.month - 1 + i) // 12}-{(start.month - 1 + i) % 12 + 1:02d}" for i in range(span)
+            ]
+        for label in months:
+            year, month = (int(x) for x in label.split("-"))
+            elapsed = min(max((year - start.year) * 12 + month - start.month + 1, 0), span)
+            planned.append(str((project.total_investment * elapsed / span).quantize(Decimal("0.01"))))
+    return {"months": months, "actual": actual, "planned": planned}
+
+
+def pool_funnel(*, user) -> list[dict]:
+    """四库: count and total investment per pool, one grouped query."""
+    rows = {
+        row["pool"]: row
+        for row in visible_projects(user)
+        .values("pool")
+        .annotate(count=Count("id"), investment=Sum("total_investment"))
+        .order_by()
+    }
+    return [
+        {
+            "pool": value,
+            "label": str(label),
+            "count": rows.get(value, {}).get("count", 0),
+            "investment": rows.get(value, {}).get("investment") or Decimal(0),
+        }
+        for value, label in Pool.choices
+    ]
+
+
+def batch_summary(*, user) -> list[dict]:
+    """三个一批: projects per milestone and the rate printed for each step, with its source figure."""
+    projects = visible_projects(user)
+    # Counted as ProjectFilterSet's milestone_kind lists them, so a count and its list agree.
+    reached = Milestone.objects.filter(project__in=projects).aggregate(
+        **{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values}
+    )
+    printed: dict[str, Figure] = {}
+    figures = (
+        Figure.objects.filter(indicator__code__in=[code for code, _, _ in BATCH_RATES])
+        .select_related("indicator", "report", "region")
+        .order_by("period_end", "id")
+    )
+    for figure in figures:
+        printed[figure.indicator.code] = figure  # the latest printed rate per indicator wins
+    steps = []
+    for code, source, reached_kind in BATCH_RATES:
+        steps.append(
+            {
+                "code": code,
+                "source": source,
+                "reached": reached_kind,
+                "source_label": str(Milestone.Kind(source).label),
+                "reached_label": str(Milestone.Kind(reached_kind).label),
+                "source_count": reached[source] or 0,
+                "reached_count": reached[reached_kind] or 0,
+                "figure": printed.get(code),
+            }
+        )
+    return steps

@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/v1/", include("shangdang_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("investment.urls")),
+    path("", include("projects.page_urls")),
+    path("", include("parks.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

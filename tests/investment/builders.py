@@ -58,3 +58,33 @@ def milestone(project, kind, day, batch=None) -> Milestone:
 
 def d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+def reported_actual(region, year, code: str, value_printed: str, wan_yuan, target_wan_yuan):
+    """A report that prints the region's yearly actual (in 亿元) for an indicator, and that year's target."""
+    from investment.models import Figure, Report, Target
+
+    quote = f"{region.name}全年完成{value_printed}亿元。"
+    source = Report.objects.create(
+        file_name=f"test-{region.pk}-{code}.txt", title="测试报道", text=f"导语。{quote}", sha256=f"{region.pk:064d}"
+    )
+    figure = Figure.objects.create(
+        report=source,
+        indicator=Indicator.objects.get(code=code),
+        scope_kind="region",
+        region=region,
+        value_printed=value_printed,
+        unit_printed="亿元",
+        value=Decimal(wan_yuan),
+        unit="万元",
+        kind="actual",
+        quote=quote,
+        quote_offset=3,
+        period_label=str(year.year),
+        period_start=dt.date(year.year, 1, 1),
+        period_end=dt.date(year.year, 12, 31),
+    )
+    Target.objects.create(
+        campaign_year=year, indicator=figure.indicator, region=region, value=Decimal(target_wan_yuan), unit="万元"
+    )
+    return figure

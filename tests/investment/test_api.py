@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 from investment.models import AnnualPlan, CampaignYear, Rollup
 from investment.rollups.rankings import ranking_publish
 from investment.rollups.run import rollup_year
-from parks.models import Region
 
 from .builders import d, project, report
 
@@ -23,20 +22,24 @@ def rolled_up(report_data):
 
 
 @pytest.mark.django_db
-def test_rollups_filter_by_year_scope_indicator_and_date_with_sources_side_by_side(rolled_up):
-    district = Region.objects.get(name="上党区")
+def test_rollups_filter_by_year_scope_indicator_and_date_with_sources_side_by_side(world):
+    from .builders import reported_actual
+
+    reported_actual(world["district"], world["year"], "project_investment", "10.5", 105000, 100000)
+    report(project(world["district"]), d("2025-03-01"), 300)
+    rollup_year(campaign_year=world["year"], as_of=d("2025-12-31"))
     response = APIClient().get(
         "/api/v1/rollups/",
-        {"year": 2025, "region": district.pk, "indicator": "project_investment", "as_of": "2025-12-31"},
+        {"year": 2025, "region": world["district"].pk, "indicator": "project_investment", "as_of": "2025-12-31"},
     )
     assert response.status_code == 200
     rows = {row["source"]: row for row in response.json()["results"]}
     assert set(rows) == {"progress", "report"}
-    assert rows["report"]["figure"]["value_printed"]
-    assert Decimal(rows["report"]["actual"]) == Decimal(rows["report"]["figure"]["value"])
-    assert Decimal(rows["progress"]["actual"]) == 0
+    assert rows["report"]["figure"]["value_printed"] == "10.5"
+    assert Decimal(rows["report"]["actual"]) == Decimal(rows["report"]["figure"]["value"]) == 105000
+    assert Decimal(rows["progress"]["actual"]) == 300
     assert rows["progress"]["target"] == rows["report"]["target"]
-    assert {r["region"]["name"] for r in rows.values()} == {"上党区"}
+    assert {r["region"]["name"] for r in rows.values()} == {world["district"].name}
     only_report = APIClient().get("/api/v1/rollups/", {"source": "report", "year": 2025}).json()
     assert only_report["count"] == Rollup.objects.filter(source="report").count()
     assert {r["source"] for r in only_report["results"]} == {"report"}

@@ -130,23 +130,20 @@ def test_milestones_reached_in_the_year_are_counted_per_scope(world):
 
 
 @pytest.mark.django_db
-def test_reported_figures_stand_beside_computed_actuals_never_mixed(report_data):
-    from investment.models import CampaignYear
-    from parks.models import Region
+def test_reported_figures_stand_beside_computed_actuals_never_mixed(world):
+    from .builders import reported_actual
 
-    year = CampaignYear.objects.get(year=2025)
-    rollup_year(campaign_year=year, as_of=d("2025-12-31"))
-    district = Region.objects.get(name="上党区")
-    reported = row(district, "2025-12-31", source="report")
-    computed = row(district, "2025-12-31", source="progress")
-    target = Target.objects.get(campaign_year=year, region=district, indicator__code="project_investment")
-    assert reported.figure.indicator.code == "project_investment"
-    assert reported.actual == reported.figure.value
+    figure = reported_actual(world["district"], world["year"], "project_investment", "10.5", 105000, 100000)
+    report(project(world["district"]), d("2025-03-01"), 300)
+    rollup_year(campaign_year=world["year"], as_of=d("2025-12-31"))
+    reported = row(world["district"], "2025-12-31", source="report")
+    computed = row(world["district"], "2025-12-31", source="progress")
+    assert reported.figure == figure
+    assert reported.actual == Decimal(105000)
     assert reported.figure.report.text[reported.figure.quote_offset :].startswith(reported.figure.quote)
-    assert reported.target == computed.target == target.value
-    # No progress reports are entered yet: the computed row says 0, not the reported number.
-    assert computed.actual == 0
-    assert reported.actual > 0
+    assert reported.target == computed.target == Decimal(100000)
+    # The entered progress counts only itself; the reported number never leaks into it, nor the reverse.
+    assert computed.actual == Decimal(300)
 
 
 @pytest.mark.django_db

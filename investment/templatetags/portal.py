@@ -1,0 +1,75 @@
+"""Template filters for the dashboards: money in 亿元/万元 with thousands separators, percentages."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+YI = Decimal(10000)  # 1 亿元 = 10,000 万元
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _grouped(value: Decimal, places: int) -> str:
+    quantum = Decimal(1).scaleb(-places)
+    text = f"{value.quantize(quantum, rounding=ROUND_HALF_UP):,.{places}f}"
+    # Trailing zeros add nothing for officials reading totals: 162.30 → 162.3, 5.00 → 5.
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def wan_yuan(value) -> str:
+    """A money value stored in 万元, shown in 亿元 from 1 亿 upwards, otherwise in 万元."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    if abs(amount) >= YI:
+        return _("%(amount)s 亿元") % {"amount": _grouped(amount / YI, 2)}
+    return _("%(amount)s 万元") % {"amount": _grouped(amount, 2)}
+
+
+@register.filter
+def number(value, places: int = 2) -> str:
+    """A plain number with thousands separators and at most `places` decimals."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return _grouped(amount, int(places))
+
+
+@register.filter
+def percent(value) -> str:
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return f"{_grouped(amount, 1)}%"
+
+
+@register.filter
+def figure_value(figure) -> str:
+    """A figure as normalised: money through wan_yuan, anything else with its unit."""
+    if figure is None:
+        return "—"
+    if figure.unit == "万元":
+        return wan_yuan(figure.value)
+    return f"{number(figure.value)}{figure.unit}" if figure.unit != "%" else percent(figure.value)
+
+
+@register.filter
+def indicator_name(indicator) -> str:
+    """An indicator's name in the interface language (the names are data, kept in both languages)."""
+    if indicator is None:
+        return ""
+    return indicator.name_en if (get_language() or "").startswith("en") and indicator.name_en else indicator.name_zh

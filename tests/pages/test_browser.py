@@ -1,0 +1,169 @@
+"""The pages in a real headless Chromium: no console errors, charts drawn, filters, language switch.
+
+Screenshots land in test-artifacts/ (git-ignored) for people to look at.
+"""
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from investment.models import Report
+from projects.models import ProgressReport, Project
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+CHARTS = {
+    "/": ["chart-completion", "chart-trend", "chart-signals"],
+    "/pipeline/": ["chart-funnel", "chart-batches"],
+}
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; Django would refuse its ORM calls.
+    # Only for these tests: left set, it would leak into later subprocesses (check --deploy flags it).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def site(transactional_db, live_server):
+    """The live server with the report data committed, so its thread sees it."""
+    call_command("import_reports", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def _canvas_has_pixels(page, chart_id: str) -> bool:
+    return page.evaluate(
+        """(id) => {
+            const canvas = document.querySelector('#' + id + ' canvas');
+            if (!canvas || !canvas.width) return false;
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) return true;
+            return false;
+        }""",
+        chart_id,
+    )
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
+    project = Project.objects.filter(pool="construction").order_by("name").first()
+    # Give the project a schedule and two approved months, so its planned-vs-actual chart has data.
+    Project.objects.filter(pk=project.pk).update(
+        planned_start=date(2025, 1, 1), planned_end=date(2025, 12, 31), total_investment=12000
+    )
+    for month, amount in ((1, 800), (2, 1200)):
+        ProgressReport.objects.create(
+            project=project, period=date(2025, month, 1), investment_completed=amount, status="approved"
+        )
+    charts = {**CHARTS, f"/projects/{project.pk}/": ["chart-investment"]}
+    urls = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/", f"/projects/{project.pk}/"]
+    urls.append(f"/reports/{Report.objects.order_by('pk').first().pk}/")
+    for url in urls:
+        response = page.goto(site + url)
+        assert response.status == 200, url
+        page.wait_for_load_state("networkidle")
+        for chart in charts.get(url, []):
+            page.wait_for_selector(f"#{chart}[data-rendered='true'] canvas")
+            assert _canvas_has_pixels(page, chart), f"{chart} on {url} is blank"
+        name = url.strip("/").replace("/", "-") or "overview"
+        _shot(page, f"zh-desktop-{name}")
+    # 一项目一档 prints without the site around it.
+    page.goto(site + f"/projects/{project.pk}/")
+    page.emulate_media(media="print")
+    assert page.locator("header.site-header").is_hidden()
+    assert page.locator("[data-print]").is_hidden()
+    _shot(page, "zh-print-project")
+    page.emulate_media(media="screen")
+    assert page.errors == []
+
+
+def test_filter_round_trip_changes_the_list(site, page):
+    page.goto(site + "/projects/")
+    rows_before = page.locator("#project-table tbody tr").count()
+    total_before = page.locator("#result-count").inner_text()
+    page.select_option("#id_pool", "construction")
+    page.click("#project-filters button[type=submit]")
+    page.wait_for_url("**/projects/?*pool=construction*")
+    expected = Project.objects.filter(pool="construction").count()
+    assert page.locator("#project-table tbody tr").count() == expected
+    assert page.locator("#result-count").inner_text() != total_before
+    assert rows_before != expected
+    assert page.locator("#id_pool").input_value() == "construction"
+    assert page.errors == []
+
+
+def test_pipeline_click_opens_the_filtered_project_list(site, page):
+    page.goto(site + "/pipeline/")
+    page.click("text=建设库 >> nth=-1")
+    page.wait_for_url("**/projects/?pool=construction")
+    assert page.locator("#project-table tbody tr").count() == Project.objects.filter(pool="construction").count()
+
+
+def test_language_switch_turns_the_pages_to_english_on_a_phone(site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site + "/")
+    assert "项目库" in page.locator("nav.site-nav").inner_text()
+    _shot(page, "zh-phone-overview")
+    with page.expect_navigation():
+        page.select_option("#language-select", "en")
+    assert "Pipeline" in page.locator("nav.site-nav").inner_text()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_selector("#chart-completion[data-rendered='true'] canvas")
+    _shot(page, "en-phone-overview")
+    for url in ["/pipeline/", "/projects/", "/parks/", "/rankings/"]:
+        page.goto(site + url)
+        page.wait_for_load_state("networkidle")
+        _shot(page, "en-phone-" + url.strip("/"))
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for url in ["/", "/pipeline/"]:
+        page.goto(site + url)
+        page.wait_for_load_state("networkidle")
+        _shot(page, "en-desktop-" + (url.strip("/") or "overview"))
+    assert errors == []
+    context.close()
