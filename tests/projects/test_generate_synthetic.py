@@ -4,9 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
-from investment.models import AnnualPlan, CampaignYear
+from investment.models import AnnualPlan, CampaignYear, Figure, Report
 from parks.models import Region
 from projects.models import Company, Milestone, ProgressReport, Project
 
@@ -64,3 +64,32 @@ def test_clear_removes_what_hangs_off_synthetic_projects_and_keeps_real_rows(dja
     assert not AnnualPlan.objects.exists()
     assert not Project.staff.through.objects.exists()
     assert django_user_model.objects.filter(username="staff").exists()
+
+
+@pytest.mark.django_db
+def test_clear_refuses_when_real_data_protects_a_synthetic_row():
+    call_command("generate_synthetic", projects=2, months=1)
+    company = Company.objects.filter(is_synthetic=True).first()
+    text = "某企业完成投资1亿元。"
+    report = Report.objects.create(
+        file_name="r.txt", title="报道", text=text, sha256="c" * 64, published_on=datetime.date(2024, 1, 1)
+    )
+    Figure.objects.create(
+        report=report,
+        scope_kind="company",
+        company=company,
+        subject="完成投资",
+        value_printed="1",
+        unit_printed="亿元",
+        value=Decimal("10000"),
+        unit="万元",
+        kind="actual",
+        quote="完成投资1亿元",
+        quote_offset=text.index("完成投资1亿元"),
+    )
+
+    with pytest.raises(CommandError, match="Figure"):
+        call_command("generate_synthetic", projects=0, clear=True)
+    assert Project.objects.filter(is_synthetic=True).count() == 2
+    assert ProgressReport.objects.count() == 2
+    assert Company.objects.filter(pk=company.pk).exists()

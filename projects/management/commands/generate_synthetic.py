@@ -134,6 +134,10 @@ class Command(BaseCommand):
         self.stdout.write(f"cleared synthetic rows: {projects} projects, {companies} companies, {reports} reports")
 
 
+# The protected references synthetic data owns: its projects' progress reports and their corrections.
+OWNED = {(ProgressReport, "project"), (ProgressReport, "corrects")}
+
+
 def _purge(queryset) -> int:
     """Deletes the rows with one DELETE per table: dependants first (recursively), SET_NULL references
     cleared."""
@@ -147,6 +151,14 @@ def _purge(queryset) -> int:
         dependants = relation.related_model._base_manager.filter(**{f"{name}__in": queryset.values("pk")})
         if relation.on_delete is models.SET_NULL:
             dependants.update(**{name: None})
+        elif relation.on_delete is models.PROTECT and (relation.related_model, name) not in OWNED:
+            # Anything else that protects these rows is real data pointing at them: refuse, as delete()
+            # would, and the transaction leaves everything in place.
+            if dependants.exists():
+                raise CommandError(
+                    f"{relation.related_model._meta.label} rows still refer to synthetic "
+                    f"{model._meta.label} rows; nothing was deleted."
+                )
         elif relation.related_model is not model or dependants.exists():
             # Rows of the same table pointing at these (a correction and the report it corrects) go
             # first, level by level, until no such row is left.
