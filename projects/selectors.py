@@ -21,9 +21,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncYear
+from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
 from investment.models import Figure
@@ -66,9 +65,13 @@ def _contacts_visible(user):
 def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     """Projects the user may see, with region/park/chain/company joined, milestones, contacts, the latest
     approved progress report (`latest_progress`, a list of at most one) and `cumulative_investment`."""
-    latest = counted_reports().annotate(
-        rank=Window(RowNumber(), partition_by="project_id", order_by=["-period", "-pk"])
-    )
+    # The newest counted report of each project, looked up per report of the page's projects only:
+    # the prefetch adds `project_id IN (page ids)`, and the (project, period) index answers the lookup.
+    # A window over every approved report ranked all of them on each request. The outer query has no
+    # status filter of its own (the subquery's pk is a counted report), so the planner cannot choose
+    # to walk every approved report through the status index instead.
+    newest = counted_reports().filter(project_id=OuterRef("project_id")).order_by("-period", "-pk").values("pk")[:1]
+    latest = ProgressReport.objects.filter(pk=Subquery(newest))
     cumulative = (
         counted_reports()
         .filter(project_id=OuterRef("pk"))
@@ -82,7 +85,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
         .select_related("region", "park", "industry_chain", "company")
         .prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.select_related("batch").order_by("kind", "pk")),
-            Prefetch("progress_reports", queryset=latest.filter(rank=1), to_attr="latest_progress"),
+            Prefetch("progress_reports", queryset=latest, to_attr="latest_progress"),
         )
         .annotate(contacts_visible=_contacts_visible(user), cumulative_investment=Subquery(cumulative))
         .order_by("name", "pk")

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from projects.models import Milestone, ProgressReport
 
 from ..models import AnnualPlan, CampaignYear, Figure, Indicator, Measure, Rollup, RollupSource, Target, TargetBasis
 from .scopes import Scope, elapsed_rate, percent, year_start
-
-ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=24, decimal_places=4))
 
 # Indicators the portal computes from its own data, and where each one's actual comes from.
 PROGRESS_INDICATORS = ["project_investment"]
@@ -41,27 +38,28 @@ def counted_progress(*, year: int, as_of: dt.date):
     ).exclude(Exists(corrected))
 
 
-def progress_actual(*, scope: Scope, year: int, as_of: dt.date) -> tuple[Decimal, int]:
-    totals = (
-        counted_progress(year=year, as_of=as_of)
-        .filter(scope.projects_q("project__"))
-        .aggregate(total=Coalesce(Sum("investment_completed"), ZERO), projects=Count("project", distinct=True))
+def scopes_q(scopes: list[Scope], prefix: str = "") -> Q:
+    """Projects in any of the scopes: one filter, so the grouped queries below read only what they need."""
+    regions = sorted({n for s in scopes if s.kind == "region" for n in s.subtree})
+    parks = sorted({n for s in scopes if s.kind == "park" for n in s.subtree})
+    return Q(**{f"{prefix}region_id__in": regions}) | Q(**{f"{prefix}park_id__in": parks})
+
+
+def grouped(queryset, prefix: str = "", by: tuple[str, ...] = (), **aggregates) -> list[dict]:
+    """Aggregates per (region, park) pair of the projects behind the rows (and per `by` field): one
+    GROUP BY instead of a query per scope. The pairs partition the projects, so a scope's total is
+    the sum over its pairs."""
+    return list(
+        queryset.order_by()
+        .values(*by, scope_region=F(f"{prefix}region_id"), scope_park=F(f"{prefix}park_id"))
+        .annotate(**aggregates)
     )
-    return totals["total"], totals["projects"]
 
 
-def milestone_actuals(*, scope: Scope, year: int, as_of: dt.date) -> dict[str, int]:
-    """Milestones reached in the year up to the as-of date, one count per indicator, in one query."""
-    reached = Milestone.objects.filter(scope.projects_q("project__"), actual_date__gte=year_start(year))
-    reached = reached.filter(actual_date__lte=as_of)
-    return reached.aggregate(**{code: Count("id", filter=Q(kind=kind)) for code, kind in MILESTONE_INDICATORS.items()})
-
-
-def annual_plan_total(*, scope: Scope, campaign_year: CampaignYear) -> tuple[Decimal | None, int]:
-    totals = AnnualPlan.objects.filter(scope.projects_q("project__"), campaign_year=campaign_year).aggregate(
-        total=Sum("planned_investment"), plans=Count("id")
-    )
-    return totals["total"], totals["plans"]
+def in_scope(scope: Scope, groups: list[dict]) -> list[dict]:
+    """The groups whose projects belong to the scope (its node or a node below it)."""
+    key, members = ("scope_region" if scope.kind == "region" else "scope_park"), set(scope.subtree)
+    return [row for row in groups if row[key] in members]
 
 
 class Targets:
@@ -146,43 +144,70 @@ def build_row(
 def computed_rows(
     *, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope], indicators: dict[str, Indicator]
 ) -> list[dict]:
-    """Rows whose actual the portal computes: approved progress and milestones, per scope in SQL."""
+    """Rows whose actual the portal computes: approved progress and milestones.
+
+    Three grouped queries for all scopes together (progress, annual plans, milestones), each one pass
+    over the rows, then each scope adds up its (region, park) groups: the work grows with the data,
+    not with data × scopes.
+    """
     targets, year, rows = Targets(campaign_year), campaign_year.year, []
+    if not scopes:
+        return rows
+    progress = grouped(
+        counted_progress(year=year, as_of=as_of).filter(scopes_q(scopes, "project__")),
+        "project__",
+        total=Sum("investment_completed"),
+        projects=Count("project", distinct=True),
+    )
+    plans = grouped(
+        AnnualPlan.objects.filter(scopes_q(scopes, "project__"), campaign_year=campaign_year),
+        "project__",
+        total=Sum("planned_investment"),
+    )
+    milestones = grouped(
+        Milestone.objects.filter(
+            scopes_q(scopes, "project__"), actual_date__gte=year_start(year), actual_date__lte=as_of
+        ),
+        "project__",
+        **{code: Count("id", filter=Q(kind=kind)) for code, kind in MILESTONE_INDICATORS.items()},
+    )
     for scope in scopes:
         common = {"campaign_year": campaign_year, "as_of": as_of, "scope": scope}
         for code in PROGRESS_INDICATORS:
             if code not in indicators:
                 continue
             indicator = indicators[code]
-            actual, count = progress_actual(scope=scope, year=year, as_of=as_of)
+            done = in_scope(scope, progress)
             target = targets.get(indicator, Measure.LEVEL, scope)
-            plan_total = None if target else annual_plan_total(scope=scope, campaign_year=campaign_year)[0]
+            planned = [row["total"] for row in in_scope(scope, plans)]
             rows.append(
                 build_row(
                     **common,
                     indicator=indicator,
                     measure=Measure.LEVEL,
                     source=RollupSource.PROGRESS,
-                    actual=actual,
+                    actual=sum((row["total"] for row in done), Decimal(0)),
                     target=target,
-                    plan_total=plan_total,
-                    project_count=count,
+                    # No plan in the scope means no plan total (None), not a plan of zero.
+                    plan_total=None if target or not planned else sum(planned, Decimal(0)),
+                    project_count=sum(row["projects"] for row in done),
                 )
             )
-        counts = milestone_actuals(scope=scope, year=year, as_of=as_of)
+        reached = in_scope(scope, milestones)
         for code in MILESTONE_INDICATORS:
             if code not in indicators:
                 continue
             indicator = indicators[code]
+            count = sum(row[code] for row in reached)
             rows.append(
                 build_row(
                     **common,
                     indicator=indicator,
                     measure=Measure.LEVEL,
                     source=RollupSource.MILESTONES,
-                    actual=counts[code],
+                    actual=count,
                     target=targets.get(indicator, Measure.LEVEL, scope),
-                    project_count=counts[code],
+                    project_count=count,
                 )
             )
     return rows

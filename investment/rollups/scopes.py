@@ -72,8 +72,10 @@ class ScopeTree:
 
     def scopes_with_projects(self) -> list[Scope]:
         """Every scope that has a project in its subtree (the others would only hold zeros)."""
-        regions = set(Project.objects.values_list("region_id", flat=True).distinct())
-        parks = set(Project.objects.exclude(park_id=None).values_list("park_id", flat=True).distinct())
+        # order_by(): the default ordering by name would make DISTINCT return every project.
+        projects = Project.objects.order_by()
+        regions = set(projects.values_list("region_id", flat=True).distinct())
+        parks = set(projects.exclude(park_id=None).values_list("park_id", flat=True).distinct())
         used = {
             "region": {a for r in regions for a in self.chain("region", r)},
             "park": {a for p in parks for a in self.chain("park", p)},

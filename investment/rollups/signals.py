@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, Max, OuterRef, Subquery, Sum
+from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,8 +46,9 @@ def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, proje
     if project_ids is not None:
         reports, plans, started = (q.filter(project_id__in=project_ids) for q in (reports, plans, started))
     actual = dict(reports.values("project").annotate(total=Sum("investment_completed")).values_list("project", "total"))
-    plan = dict(plans.values_list("project_id", "planned_investment"))
-    started_on = dict(started.values_list("project_id", "actual_date"))
+    # Unordered: the models' default orderings would join and sort every row for nothing.
+    plan = dict(plans.order_by().values_list("project_id", "planned_investment"))
+    started_on = dict(started.order_by().values_list("project_id", "actual_date"))
     for pk, planned_start in projects.order_by("pk").values_list("pk", "planned_start").iterator(chunk_size=BATCH):
         yield {
             "pk": pk,
@@ -124,8 +125,17 @@ def _set_current_colour(*, campaign_year: CampaignYear, as_of: dt.date, project_
     newest = ProjectSignal.objects.aggregate(latest=Max("as_of"))["latest"]
     if newest is None or as_of < newest:
         return
-    latest = ProjectSignal.objects.filter(project=OuterRef("pk"), campaign_year=campaign_year, as_of=as_of)
-    qs = Project.objects.filter(Exists(latest))
+    # The changed colours are read in one pass and written with one UPDATE per colour (per chunk of
+    # ids): a correlated subquery per project let PostgreSQL pick a plan that scanned every signal
+    # of the date once per project whenever its statistics were stale (right after a bulk load).
+    changed = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of).exclude(
+        colour=F("project__signal")
+    )
     if project_ids is not None:
-        qs = qs.filter(pk__in=project_ids)
-    qs.exclude(signal=Subquery(latest.values("colour")[:1])).update(signal=Subquery(latest.values("colour")[:1]))
+        changed = changed.filter(project_id__in=project_ids)
+    by_colour: dict[str, list[int]] = defaultdict(list)
+    for colour, project_id in changed.order_by().values_list("colour", "project_id").iterator(chunk_size=BATCH):
+        by_colour[colour].append(project_id)
+    for colour, ids in by_colour.items():
+        for start in range(0, len(ids), BATCH):
+            Project.objects.filter(pk__in=ids[start : start + BATCH]).update(signal=colour)

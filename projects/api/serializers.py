@@ -2,6 +2,7 @@
 goes to a service, and the shape of change history entries."""
 
 from django.contrib.auth import get_user_model
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -9,7 +10,32 @@ from rest_framework import serializers
 from parks.models import IndustryChain, Park, Region
 
 from ..filtersets import PERIOD_INPUT_FORMATS
-from ..models import MONEY, Company, Milestone, ProgressPhoto, ProgressReport, Project, ProjectContact
+from ..models import (
+    MONEY,
+    Category,
+    Company,
+    ConstructionType,
+    Milestone,
+    Pool,
+    PriorityLevel,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    ProjectContact,
+    Signal,
+)
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice field's value, as get_<field>_display() gives it, without the per-row
+    callable inspection and hashing DRF and Django do for a method source (a list renders thousands)."""
+
+    def __init__(self, source: str, choices, **kwargs):
+        self.labels = dict(choices)
+        super().__init__(source=source, read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return str(self.labels.get(value, value))
 
 
 class RefSerializer(serializers.Serializer):
@@ -28,7 +54,7 @@ class CompanySerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True, help_text=_("节点名称"))
+    kind_display = ChoiceLabelField("kind", Milestone.Kind.choices, help_text=_("节点名称"))
     batch = RefSerializer(read_only=True, allow_null=True, help_text=_("三个一批批次"))
 
     class Meta:
@@ -37,7 +63,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
+    role_display = ChoiceLabelField("role", ProjectContact.Role.choices)
 
     class Meta:
         model = ProjectContact
@@ -88,11 +114,11 @@ class ProjectSerializer(serializers.ModelSerializer):
     park = RefSerializer(read_only=True, allow_null=True, help_text=_("所在园区"))
     industry_chain = RefSerializer(read_only=True, allow_null=True, help_text=_("所属产业链"))
     company = RefSerializer(read_only=True, allow_null=True, help_text=_("建设单位"))
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-    construction_type_display = serializers.CharField(source="get_construction_type_display", read_only=True)
-    priority_level_display = serializers.CharField(source="get_priority_level_display", read_only=True)
-    pool_display = serializers.CharField(source="get_pool_display", read_only=True)
-    signal_display = serializers.CharField(source="get_signal_display", read_only=True)
+    category_display = ChoiceLabelField("category", Category.choices)
+    construction_type_display = ChoiceLabelField("construction_type", ConstructionType.choices)
+    priority_level_display = ChoiceLabelField("priority_level", PriorityLevel.choices)
+    pool_display = ChoiceLabelField("pool", Pool.choices)
+    signal_display = ChoiceLabelField("signal", Signal.choices)
     total_investment = serializers.DecimalField(
         max_digits=16, decimal_places=2, read_only=True, allow_null=True, help_text=_("总投资，单位万元")
     )
@@ -143,16 +169,26 @@ class ProjectSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    # One nested serializer per list, reused for every row: building one per row re-derived its
+    # fields from the model each time, which was most of a list's serialisation time.
+    @cached_property
+    def _contact(self):
+        return ContactSerializer()
+
+    @cached_property
+    def _latest(self):
+        return LatestProgressSerializer()
+
     @extend_schema_field(ContactSerializer(many=True))
     def get_contacts(self, project):
         if not getattr(project, "contacts_visible", False):
             return []
-        return ContactSerializer(project.contacts.all(), many=True).data
+        return [self._contact.to_representation(contact) for contact in project.contacts.all()]
 
     @extend_schema_field(LatestProgressSerializer(allow_null=True))
     def get_latest_progress(self, project):
         latest = getattr(project, "latest_progress", None)
-        return LatestProgressSerializer(latest[0]).data if latest else None
+        return self._latest.to_representation(latest[0]) if latest else None
 
 
 @extend_schema_serializer(

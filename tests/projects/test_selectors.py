@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from projects import selectors, services
-from projects.models import ProgressReport
+from projects.models import ProgressReport, Project
 
 
 def _approved(project, staff, reviewer, period, amount):
@@ -62,3 +62,37 @@ def test_list_queries_do_not_grow_with_rows(project, staff_user, reviewer, djang
         rows = list(selectors.progress_report_list(user=reviewer))
         assert [r.project.name for r in rows]
     assert len(rows) == 8
+
+
+def test_project_list_shows_each_projects_newest_counted_report(project, region, staff_user, reviewer, months):
+    other = Project.objects.create(name="另一个项目", region=region, pool="construction", signal="red")
+    other.staff.add(staff_user)
+    older, newest = months[2], months[1]
+    _approved(project, staff_user, reviewer, older, "1")
+    original = _approved(project, staff_user, reviewer, newest, "2")
+    correction = services.progress_report_correct(original=original, actor=staff_user, investment_completed=Decimal(3))
+    correction = services.progress_report_approve(
+        report=services.progress_report_submit(report=correction, actor=staff_user), reviewer=reviewer
+    )
+    # Only drafted this month: it does not count yet.
+    services.progress_report_create(project=project, period=months[0], actor=staff_user, investment_completed=1)
+    other_report = _approved(other, staff_user, reviewer, older, "7")
+    lonely = Project.objects.create(name="尚无进度的项目", region=region)
+
+    rows = {p.pk: p for p in selectors.project_list(user=reviewer)}
+    assert [r.pk for r in rows[project.pk].latest_progress] == [correction.pk]
+    assert [r.pk for r in rows[other.pk].latest_progress] == [other_report.pk]
+    assert rows[lonely.pk].latest_progress == []
+    assert rows[project.pk].cumulative_investment == Decimal("4.00")
+
+
+def test_project_api_labels_follow_the_choices(project, region, reviewer, client):
+    Project.objects.create(name="标签项目", region=region, pool="construction", signal="red", category="ecology")
+    client.force_login(reviewer)
+    body = client.get("/api/v1/projects/", {"q": "标签"}).json()
+    row = body["results"][0]
+    labelled = Project.objects.get(name="标签项目")
+    assert row["pool_display"] == labelled.get_pool_display()
+    assert row["signal_display"] == labelled.get_signal_display()
+    assert row["category_display"] == labelled.get_category_display()
+    assert row["priority_level_display"] == labelled.get_priority_level_display()
