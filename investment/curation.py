@@ -209,6 +209,16 @@ def parse_partial_date(value) -> dt.date | None:
     raise ValueError(f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
 
+def date_precision(value) -> str:
+    """How precise a partial date is: "year" (YYYY), "month" (YYYY-MM) or "day"."""
+    text = "" if value is None or isinstance(value, dt.date) else str(value)
+    if re.fullmatch(r"\d{4}", text):
+        return "year"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return "month"
+    return "day"
+
+
 @dataclass
 class Quote:
     text: str

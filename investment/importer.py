@@ -18,7 +18,15 @@ from django.db import transaction
 from parks.models import IndustryChain, InnovationOutpost, Park, PlatformCompany, Region, SpecialtyTown
 from projects.models import Company, Milestone, Project
 
-from .curation import CurationError, CurationFile, load_all, load_indicators, merge_entities, parse_partial_date
+from .curation import (
+    CurationError,
+    CurationFile,
+    date_precision,
+    load_all,
+    load_indicators,
+    merge_entities,
+    parse_partial_date,
+)
 from .models import CampaignYear, Figure, Indicator, Report, Target
 
 
@@ -219,6 +227,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
                     kind=m["kind"],
                     defaults={
                         "actual_date": parse_partial_date(m.get("date")),
+                        "date_precision": date_precision(m.get("date")),
                         "report": reports[cf.report["file"]],
                         "quote": m["quote"],
                     },

@@ -177,6 +177,13 @@ class Milestone(models.Model):
     kind = models.CharField(_("节点"), max_length=20, choices=Kind.choices)
     planned_date = models.DateField(_("计划日期"), null=True, blank=True)
     actual_date = models.DateField(_("实际日期"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("日期精度"),
+        max_length=5,
+        choices=[("day", _("日")), ("month", _("月")), ("year", _("年"))],
+        default="day",
+        help_text=_("报道只写到年或月时，日期存为该年/月第一天，显示时只显示到该精度。"),
+    )
     batch = models.ForeignKey(
         Batch,
         verbose_name=_("三个一批批次"),
@@ -205,6 +212,13 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_kind_display()}"
+
+    @property
+    def actual_date_label(self) -> str:
+        """The actual date only as precise as the source: "2025", "2025-03" or "2025-03-18"."""
+        if not self.actual_date:
+            return ""
+        return self.actual_date.strftime({"year": "%Y", "month": "%Y-%m"}.get(self.date_precision, "%Y-%m-%d"))
 
 
 class ProjectContact(models.Model):

@@ -33,7 +33,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["kind", "kind_display", "planned_date", "actual_date", "batch", "quote"]
+        fields = ["kind", "kind_display", "planned_date", "actual_date", "date_precision", "batch", "quote"]
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -144,3 +144,12 @@ def test_repeated_paragraphs_do_not_duplicate_figures():
     for cf in load_all():
         keys = [(f.quote.text, f.value_printed, f.unit_printed, str(f.raw.get("scope"))) for f in cf.figures]
         assert len(keys) == len(set(keys)), cf.path.name
+
+
+def test_milestone_dates_keep_the_precision_the_report_gives(report_data):
+    from projects.models import Milestone
+
+    by_precision = {m.date_precision: m for m in Milestone.objects.filter(actual_date__isnull=False)}
+    year_only = by_precision["year"]
+    assert year_only.actual_date_label == str(year_only.actual_date.year)
+    assert year_only.actual_date.month == 1 and year_only.actual_date.day == 1
