@@ -1,15 +1,17 @@
 """Reads of reports, indicators, figures, targets, campaign years and roll-ups; anonymous callers see published
-reports only; and the reads behind the dashboards: key figures against targets, the trend and the rankings."""
+reports only; and the reads behind the dashboards, all from the stored roll-up rows: key figures against
+targets, signals, the monthly trend, the 四库 pipeline, the 三个一批 rates and the rankings."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from projects.models import Milestone, ProgressReport, Project, Signal
+from parks.models import Park, Region
+from projects.models import Project, Signal
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
@@ -30,16 +32,21 @@ from .models import (
     CampaignYear,
     Figure,
     Indicator,
-    Measure,
     PipelinePool,
     ProjectSignal,
     Ranking,
     RankingEntry,
     Report,
     Rollup,
+    RollupScope,
+    RollupSource,
     Target,
+    TargetBasis,
 )
+from .rollups.indicators import counted_progress
+from .rollups.pipeline import pipeline_flows
 from .rollups.rankings import ranked_rollups
+from .rollups.scopes import ScopeTree, year_start
 
 
 def visible_reports(user) -> QuerySet[Report]:
@@ -83,135 +90,135 @@ def campaign_year_list(*, user=None, filters: dict | None = None) -> QuerySet[Ca
 
 # The portal's home district: the overview speaks about it first.
 HOME_REGION = "上党区"
-HUNDRED = Decimal(100)
+# Sources stand side by side in this order; they are never added together.
+SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.MILESTONES]
 
 
-def campaign_year_current() -> CampaignYear | None:
-    return CampaignYear.objects.order_by("-year").first()
+def dashboard_as_of() -> tuple[CampaignYear | None, date | None]:
+    """The campaign year the dashboards show and its as-of date: the latest year that has roll-up rows
+    and its newest as-of; without any rows, the latest campaign year and no date."""
+    newest = Rollup.objects.select_related("campaign_year").order_by("-campaign_year__year", "-as_of").first()
+    if newest is not None:
+        return newest.campaign_year, newest.as_of
+    return CampaignYear.objects.order_by("-year").first(), None
 
 
-def year_elapsed_percent(*, year: int, as_of: date) -> Decimal:
-    """序时进度: the share of the year gone by on `as_of` (0 before the year, 100 after it)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    if as_of < start:
-        return Decimal(0)
-    if as_of >= end:
-        return HUNDRED
-    return (Decimal((as_of - start).days + 1) * HUNDRED / Decimal((end - start).days + 1)).quantize(Decimal("0.1"))
+def _withhold_unpublished(row: Rollup, user) -> Rollup:
+    """A reported actual from a report the public may not see yet is not shown to the public either
+    (the row is only changed in memory)."""
+    if row.figure_id and row.figure.report.published_on is None and not getattr(user, "is_authenticated", False):
+        row.figure = None
+        row.actual = row.completion_rate = row.gap_points = row.gap_amount = None
+    return row
+
+
+def _rollup_rows(*, campaign_year: CampaignYear, as_of: date) -> QuerySet[Rollup]:
+    return (
+        Rollup.objects.filter(campaign_year=campaign_year, as_of=as_of)
+        .select_related("indicator", "region", "park", "figure__report", "target_ref__source_figure")
+        .defer("figure__report__text", "figure__note", "target_ref__source_figure__note")
+    )
 
 
 @dataclass
-class Progress:
-    """One target with the latest actual figure printed for it."""
+class KeyFigure:
+    """One indicator of one scope with its roll-up rows, one per source."""
 
-    target: Target
-    actual: Figure | None
-    completion: Decimal | None = None
-    elapsed: Decimal | None = None
-    scope_name: str = ""
-
-    @property
-    def lagging(self) -> bool:
-        return self.completion is not None and self.elapsed is not None and self.completion < self.elapsed
+    indicator: Indicator
+    measure: str
+    unit: str
+    rows: list[Rollup] = field(default_factory=list)
 
 
-def _completion(target: Target, actual: Figure | None) -> Decimal | None:
-    if actual is None or not target.value:
-        return None
-    # For a level this is the share reached; for a growth or share target it compares the two rates.
-    return (actual.value * HUNDRED / target.value).quantize(Decimal("0.1"))
+def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name: str = HOME_REGION) -> list[KeyFigure]:
+    """The roll-up rows of one region at one as-of date, grouped per indicator with each source on its
+    own row (a report's figure and approved progress are never added together): one query."""
+    rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(region__name=region_name)
+    grouped: dict[tuple, KeyFigure] = {}
+    for row in rows.order_by("indicator__code", "measure"):
+        key = (row.indicator_id, row.measure)
+        figure = grouped.setdefault(key, KeyFigure(indicator=row.indicator, measure=row.measure, unit=row.unit))
+        figure.rows.append(_withhold_unpublished(row, user))
+    for figure in grouped.values():
+        figure.rows.sort(key=lambda r: SOURCE_ORDER.index(r.source))
+    return list(grouped.values())
 
 
-def target_progress(
-    *, year: CampaignYear, user, today: date | None = None, region_name: str | None = None
-) -> list[Progress]:
-    """Every target of the campaign year beside its latest actual figure from a report the user may see:
-    two queries whatever the data size."""
-    today = today or date.today()
-    targets = Target.objects.filter(campaign_year=year).select_related(
-        "indicator", "region", "park", "source_figure", "source_figure__report"
+def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QuerySet[Project]) -> dict[str, int]:
+    """Projects per colour in the signals stored at the as-of date ("none": no colour, no annual plan)."""
+    row = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of, project__in=projects).aggregate(
+        none=Count("id", filter=Q(colour="")),
+        **{value: Count("id", filter=Q(colour=value)) for value in Signal.values},
     )
-    if region_name:
-        targets = targets.filter(region__name=region_name)
-    targets = list(targets)
-    actuals = (
-        Figure.objects.filter(
-            report__in=visible_reports(user).values("pk"),
-            kind=Figure.Kind.ACTUAL,
-            indicator_id__in={t.indicator_id for t in targets},
-            scope_kind__in=["region", "park"],
-        )
-        .filter(Q(period_end__year=year.year) | Q(period_end__isnull=True, report__published_on__year=year.year))
-        .select_related("report", "indicator")
-        # A report without a publication date is a draft newer than any published one.
-        .order_by("period_end", F("report__published_on").asc(nulls_last=True), "id")
-    )
-    latest: dict[tuple, Figure] = {}
-    for figure in actuals:
-        # Ordered oldest first, so the last one written per key is the latest printed.
-        latest[(figure.indicator_id, figure.measure, figure.region_id, figure.park_id)] = figure
-    rows = []
-    for target in targets:
-        actual = latest.get((target.indicator_id, target.measure, target.region_id, target.park_id))
-        as_of = min(actual.period_end or today, today) if actual else today
-        rows.append(
-            Progress(
-                target=target,
-                actual=actual,
-                completion=_completion(target, actual),
-                elapsed=year_elapsed_percent(year=year.year, as_of=as_of) if target.measure == Measure.LEVEL else None,
-                scope_name=str(target.region or target.park),
-            )
-        )
-    return rows
+    return {key: value or 0 for key, value in row.items()}
 
 
-def milestone_counts(*, year: int, projects: QuerySet[Project]) -> dict[str, int]:
-    """Projects with each milestone dated in the year (三个一批), one aggregate query.
-
-    Dated as ProjectFilterSet's milestone_after/before read it (actual date, else planned), so a
-    count and the list it links to agree.
-    """
-    row = (
-        Milestone.objects.filter(project__in=projects)
-        .annotate(on=Coalesce("actual_date", "planned_date"))
-        .filter(on__year=year)
-        .aggregate(**{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values})
-    )
-    return {kind: row[kind] or 0 for kind in Milestone.Kind.values}
-
-
-def signal_counts(*, projects: QuerySet[Project]) -> dict[str, int]:
-    row = projects.aggregate(**{value: Count("id", filter=Q(signal=value)) for value in Signal.values})
-    return {value: row[value] or 0 for value in Signal.values}
-
-
-def monthly_trend(*, year: CampaignYear, projects: QuerySet[Project]) -> dict:
-    """Cumulative approved investment per month against the target spread over the year (序时目标)."""
+def progress_by_month(
+    *, campaign_year: CampaignYear, as_of: date, region_name: str = HOME_REGION
+) -> dict[int, Decimal]:
+    """Approved progress per month of the year up to the as-of date for a region's project set, summed in
+    SQL under the roll-up's own counting rule, so the running total ends at the progress Rollup's actual."""
+    region = Region.objects.filter(name=region_name).values_list("pk", flat=True).first()
+    if region is None:
+        return {}
+    scope = ScopeTree().scope("region", region)
     rows = (
-        ProgressReport.objects.filter(
-            project__in=projects,
-            status=ProgressReport.Status.APPROVED,
-            is_superseded=False,
-            period__year=year.year,
-        )
+        counted_progress(year=campaign_year.year, as_of=as_of)
+        .filter(scope.projects_q("project__"))
         .annotate(month=TruncMonth("period"))
         .values("month")
         .annotate(total=Sum("investment_completed"))
+        .order_by("month")
     )
-    monthly = {row["month"].month: row["total"] for row in rows}
-    target = (
-        Target.objects.filter(campaign_year=year, indicator__code="project_investment", measure=Measure.LEVEL)
-        .filter(region__name=HOME_REGION)
-        .values_list("value", flat=True)
-        .first()
+    return {row["month"].month: row["total"] for row in rows}
+
+
+def pipeline_scope(*, region: int | None = None, park: int | None = None) -> Region | Park | None:
+    """The scope the pipeline page shows: the park or region asked for, else the home district."""
+    if park is not None:
+        return Park.objects.filter(pk=park).first()
+    if region is not None:
+        return Region.objects.filter(pk=region).first()
+    return Region.objects.filter(name=HOME_REGION).first()
+
+
+def _scope_filter(scope: Region | Park) -> dict:
+    return {"park": scope} if isinstance(scope, Park) else {"region": scope}
+
+
+def pipeline_pools(*, campaign_year: CampaignYear, as_of: date, scope: Region | Park) -> list[PipelinePool]:
+    """四库 of one scope at the as-of date, in the order projects move through the pools (unpooled first)."""
+    rows = {
+        row.pool: row
+        for row in PipelinePool.objects.filter(campaign_year=campaign_year, as_of=as_of, **_scope_filter(scope))
+    }
+    return [rows[pool] for pool in PipelinePool.POOLS if pool in rows]
+
+
+def pipeline_moves(*, campaign_year: CampaignYear, as_of: date, scope: Region | Park) -> list[dict]:
+    """The moves between pools from the start of the campaign year to the as-of date, per (from, to) pair."""
+    kind = "park" if isinstance(scope, Park) else "region"
+    return pipeline_flows(scope=ScopeTree().scope(kind, scope.pk), start=year_start(campaign_year.year), end=as_of)
+
+
+def batch_rates(*, as_of: date) -> list[BatchRate]:
+    """三个一批 rates of every batch at the as-of date, with the rate a report printed beside each."""
+    return list(
+        BatchRate.objects.filter(as_of=as_of)
+        .select_related("batch", "reported_figure__report", "reported_figure__region")
+        .defer("reported_figure__report__text")
+        .order_by("batch__held_on", "batch__name", "kind")
     )
-    running, actual, planned = Decimal(0), [], []
-    for month in range(1, 13):
-        running += monthly.get(month, Decimal(0)) or Decimal(0)
-        actual.append(str(running) if month in monthly or running else None)
-        planned.append(str((target * month / 12).quantize(Decimal("0.01"))) if target else None)
-    return {"months": list(range(1, 13)), "actual": actual, "planned": planned}
+
+
+def printed_batch_rates(*, user) -> list[Figure]:
+    """Every 三个一批 rate printed in a report the user may see, oldest first."""
+    return list(
+        figure_list(user=user)
+        .filter(indicator__code__in=BatchRate.Kind.values)
+        .select_related("region")
+        .order_by("period_end", "report__published_on", "pk")
+    )
 
 
 def reports_latest(*, user, limit: int = 5) -> QuerySet[Report]:
@@ -232,35 +239,35 @@ def report_figures(*, report: Report, user) -> QuerySet[Figure]:
 class RankRow:
     name: str
     url: str
-    rows: list[Progress] = field(default_factory=list)
+    rows: list[Rollup] = field(default_factory=list)
     score: Decimal | None = None
     rank: int | None = None
     snapshot_rank: int | None = None
 
 
-def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str, list[RankRow]]:
-    """晾晒比拼: regions and parks ranked by their mean completion of their targets, beside the rank
-    in the latest frozen monthly Ranking (`snapshot_rank`, empty until one is published)."""
-    progress = target_progress(year=year, user=user, today=today)
-    by_region: dict[int, RankRow] = {}
-    by_park: dict[int, RankRow] = {}
-    for row in progress:
-        target = row.target
-        if target.region_id:
-            bucket = by_region.setdefault(
-                target.region_id,
-                RankRow(name=target.region.name, url=f"{reverse('projects:list')}?region={target.region_id}"),
-            )
-        else:
-            bucket = by_park.setdefault(
-                target.park_id, RankRow(name=target.park.name, url=f"{reverse('projects:list')}?park={target.park_id}")
-            )
-        bucket.rows.append(row)
-    result = {}
-    for key, scope, buckets in (("regions", "region", by_region), ("parks", "park", by_park)):
+def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
+    """晾晒比拼: regions and parks ranked by the mean completion of their targets in the roll-up at the
+    as-of date, beside the rank in the latest frozen monthly Ranking (`snapshot_rank`)."""
+    result: dict = {}
+    rows = []
+    if as_of is not None:
+        # Printed actuals against printed targets, as the district's own 晾晒 compares them.
+        rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(
+            target_basis=TargetBasis.TARGET, source=RollupSource.REPORT
+        )
+        rows = [_withhold_unpublished(row, user) for row in rows.order_by("indicator__code", "measure", "source")]
+    list_url = reverse("projects:list")
+    for key, scope in (("regions", RollupScope.REGION), ("parks", RollupScope.PARK)):
+        buckets: dict[int, RankRow] = {}
+        for row in rows:
+            if row.scope_kind != scope:
+                continue
+            node = row.region or row.park
+            bucket = buckets.setdefault(node.pk, RankRow(name=node.name, url=f"{list_url}?{scope}={node.pk}"))
+            bucket.rows.append(row)
         # The month's frozen snapshot (晾晒比拼 as published), beside the live ranking.
         frozen = (
-            Ranking.objects.filter(campaign_year=year, scope_kind=scope, frozen_at__isnull=False)
+            Ranking.objects.filter(campaign_year=campaign_year, scope_kind=scope, frozen_at__isnull=False)
             .select_related("indicator")
             .prefetch_related("entries")
             .order_by("-period", "-pk")
@@ -268,13 +275,13 @@ def rankings(*, year: CampaignYear, user, today: date | None = None) -> dict[str
         )
         if frozen:
             snapshot = {(e.region_id if scope == "region" else e.park_id): e.rank for e in frozen.entries.all()}
-            for scope_id, bucket in buckets.items():
-                bucket.snapshot_rank = snapshot.get(scope_id)
+            for node, bucket in buckets.items():
+                bucket.snapshot_rank = snapshot.get(node)
         result[f"{key}_snapshot"] = frozen
         ranked = list(buckets.values())
         for bucket in ranked:
-            scores = [r.completion for r in bucket.rows if r.completion is not None]
-            bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.1")) if scores else None
+            scores = [r.completion_rate for r in bucket.rows if r.completion_rate is not None]
+            bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
         ranked.sort(key=lambda b: (b.score is None, -(b.score or 0), b.name))
         for position, bucket in enumerate(ranked, start=1):
             bucket.rank = position if bucket.score is not None else None

@@ -1,6 +1,6 @@
 """Pages over targets, figures and reports: the overview (总览), rankings and the source reports."""
 
-from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -13,74 +13,134 @@ from shangdang_portal.roles import can_read_all
 
 from . import selectors
 from .highlight import highlight_quotes
-from .templatetags.portal import indicator_name
+from .models import Measure, RollupSource
+from .rollups.indicators import MILESTONE_INDICATORS
+from .templatetags.portal import indicator_name, number
 
 
 def _figure_url(figure) -> str:
     return f"{reverse('investment:report', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
 
 
-def overview(request):
-    year = selectors.campaign_year_current()
-    projects = visible_projects(request.user)
-    today = date.today()
-    progress = (
-        selectors.target_progress(year=year, user=request.user, today=today, region_name=selectors.HOME_REGION)
-        if year
-        else []
+SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
+# Roll-up indicators counted from milestones, and the milestone each one lists.
+MILESTONE_KINDS = {code: str(kind) for code, kind in MILESTONE_INDICATORS.items()}
+
+
+def _actual_url(row, *, year: int) -> str:
+    """Where a roll-up actual comes from: the quoted figure, or the projects behind a computed count."""
+    list_url = reverse("projects:list")
+    if row.source == RollupSource.REPORT:
+        return _figure_url(row.figure)
+    scope = f"region={row.region_id}" if row.region_id else f"park={row.park_id}"
+    if row.source == RollupSource.MILESTONES and row.indicator.code in MILESTONE_KINDS:
+        kind = MILESTONE_KINDS[row.indicator.code]
+        return f"{list_url}?{scope}&milestone_kind={kind}&milestone_after={year}-01-01&milestone_before={year}-12-31"
+    return f"{list_url}?{scope}"
+
+
+def _signal_legend(year) -> dict[str, str]:
+    """The colour rules in words, from the campaign year's own thresholds."""
+    numbers = {
+        "yellow": number(year.yellow_lag_points),
+        "red": number(year.red_lag_points),
+        "months": year.red_not_started_months,
+    }
+    return {
+        "green": _("年度计划完成率落后序时进度不超过%(yellow)s个百分点") % numbers,
+        "yellow": _("落后序时进度超过%(yellow)s个百分点") % numbers,
+        "red": _("落后序时进度超过%(red)s个百分点，或计划开工%(months)s个月后仍未开工") % numbers,
+        "none": _("无本年度计划投资，不按序时进度亮灯"),
+    }
+
+
+def _trend(*, year, as_of, key_figures) -> dict | None:
+    """Cumulative approved progress per month against the progress roll-up's target spread over the year."""
+    monthly = selectors.progress_by_month(campaign_year=year, as_of=as_of)
+    progress = next(
+        (
+            r
+            for f in key_figures
+            for r in f.rows
+            if r.source == RollupSource.PROGRESS and f.indicator.code == "project_investment"
+        ),
+        None,
     )
-    key = [row for row in progress if row.target.unit == "万元" and row.target.measure == "level"]
-    others = [row for row in progress if row not in key]
-    trend = selectors.monthly_trend(year=year, projects=projects) if year else None
-    chart = None
-    if key:
-        chart = {
-            "categories": [indicator_name(row.target.indicator) for row in key],
-            "completion": [float(row.completion) if row.completion is not None else None for row in key],
-            "elapsed": [float(row.elapsed) if row.elapsed is not None else None for row in key],
-            "urls": [_figure_url(row.actual or row.target.source_figure) for row in key],
+    target = progress.target if progress else None
+    running, actual, planned = Decimal(0), [], []
+    for month in range(1, as_of.month + 1):
+        running += monthly.get(month, Decimal(0))
+        actual.append(str(running))
+        planned.append(str((target * month / 12).quantize(Decimal("0.01"))) if target is not None else None)
+    return {
+        "months": [_("%(month)s月") % {"month": m} for m in range(1, as_of.month + 1)],
+        "actual": actual,
+        "planned": planned,
+        "labels": {"actual": _("累计完成投资(已审核进度)"), "planned": _("序时目标"), "unit": _("万元")},
+        "basis": progress.get_target_basis_display() if progress else "",
+    }
+
+
+def overview(request):
+    year, as_of = selectors.dashboard_as_of()
+    projects = visible_projects(request.user)
+    key_figures = selectors.scope_rollups(campaign_year=year, as_of=as_of, user=request.user) if as_of else []
+    for figure in key_figures:
+        for row in figure.rows:
+            row.actual_url = _actual_url(row, year=year.year)
+    key = [f for f in key_figures if f.measure == Measure.LEVEL and f.unit in ("万元", "个")]
+    others = [f for f in key_figures if f not in key]
+    charted = [r for f in key_figures for r in f.rows if r.completion_rate is not None and r.measure == Measure.LEVEL]
+    completion_chart = None
+    if charted:
+        completion_chart = {
+            "categories": [f"{indicator_name(r.indicator)} · {r.get_source_display()}" for r in charted],
+            "completion": [str(r.completion_rate) for r in charted],
+            "elapsed": [str(r.elapsed_rate) for r in charted],
+            "urls": [r.actual_url for r in charted],
             "labels": {"completion": _("完成率"), "elapsed": _("序时进度")},
         }
-    if trend:
-        trend["months"] = [_("%(month)s月") % {"month": m} for m in trend["months"]]
-        trend["labels"] = {"actual": _("累计完成投资"), "planned": _("序时目标"), "unit": _("万元")}
-    colors = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531"}
-    signal_total = selectors.signal_counts(projects=projects)
-    signal_chart = {
-        "items": [
-            {
-                "value": value,
-                "label": str(label),
-                "count": signal_total[value],
-                "color": colors[value],
-                "url": f"{reverse('projects:list')}?signal={value}",
-            }
-            for value, label in Signal.choices
-        ]
-    }
+    signal_chart, legend = None, {}
+    if as_of:
+        counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects)
+        legend = _signal_legend(year)
+        labels = {**dict(Signal.choices), "none": _("未亮灯")}
+        list_url = reverse("projects:list")
+        signal_chart = {
+            "items": [
+                {
+                    "value": value,
+                    "label": str(labels[value]),
+                    "count": counts[value],
+                    "color": SIGNAL_COLOURS[value],
+                    "rule": legend[value],
+                    "url": f"{list_url}?signal={value}" if value != "none" else "",
+                }
+                for value in [*Signal.values, "none"]
+            ]
+        }
     context = {
         "year": year,
-        "key_progress": key,
-        "other_progress": others,
-        "milestones": selectors.milestone_counts(year=year.year, projects=projects) if year else {},
+        "as_of": as_of,
+        "elapsed": key_figures[0].rows[0].elapsed_rate if key_figures else None,
+        "key_figures": key,
+        "other_figures": others,
         "signal_chart": signal_chart,
-        "signals_set": any(signal_total.values()),
-        "trend": trend,
-        "completion_chart": chart,
+        "trend": _trend(year=year, as_of=as_of, key_figures=key_figures) if as_of else None,
+        "completion_chart": completion_chart,
         "reports": selectors.reports_latest(user=request.user),
-        "elapsed_today": selectors.year_elapsed_percent(year=year.year, as_of=today) if year else None,
     }
     return render(request, "investment/overview.html", context)
 
 
 def rankings(request):
-    year = selectors.campaign_year_current()
-    ranked = selectors.rankings(year=year, user=request.user) if year else {"regions": [], "parks": []}
+    year, as_of = selectors.dashboard_as_of()
+    ranked = selectors.rankings(campaign_year=year, as_of=as_of, user=request.user) if year else {}
     sections = [
-        (_("区域排名"), ranked["regions"], ranked.get("regions_snapshot")),
-        (_("园区排名"), ranked["parks"], ranked.get("parks_snapshot")),
+        (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
+        (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
     ]
-    return render(request, "investment/rankings.html", {"year": year, "sections": sections})
+    return render(request, "investment/rankings.html", {"year": year, "as_of": as_of, "sections": sections})
 
 
 def report_list(request):

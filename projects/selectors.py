@@ -1,6 +1,6 @@
 """Reads of companies, projects and progress reports, shaped for lists: joins and prefetches fixed so
 queries do not grow per row; report totals derived in SQL; staff queues; change history; and the reads
-behind the project pages (one project's file, the 四库 funnel, the 三个一批 batches)."""
+behind the project pages (one project's file, its latest signal, its annual plan against approved investment)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
-    Count,
     DecimalField,
     Exists,
     F,
@@ -25,12 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
-from investment.models import Figure
+from investment.models import AnnualPlan, Figure, ProjectSignal
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import CompanyFilterSet, ProgressReportFilterSet, ProjectFilterSet
-from .models import MONEY, Company, Milestone, Notification, Pool, ProgressReport, Project, ProjectIssue
+from .models import MONEY, Company, Milestone, Notification, ProgressReport, Project, ProjectIssue
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
@@ -325,13 +324,6 @@ def changes_since(report: ProgressReport, version: int) -> list[FieldChange]:
 
 # --- project pages ------------------------------------------------------------------------------
 
-# The printed 三个一批 rates, in the order of the campaign: signed → started → producing → at capacity.
-BATCH_RATES = [
-    ("signed_to_started_rate", Milestone.Kind.SIGNED, Milestone.Kind.STARTED),
-    ("started_to_production_rate", Milestone.Kind.STARTED, Milestone.Kind.IN_PRODUCTION),
-    ("production_to_capacity_rate", Milestone.Kind.IN_PRODUCTION, Milestone.Kind.AT_CAPACITY),
-]
-
 
 def project_file_get(*, user, pk) -> Project | None:
     """One project's file (一项目一档): the list row plus its figures, milestone sources, counted progress
@@ -357,6 +349,11 @@ def project_file_get(*, user, pk) -> Project | None:
                 to_attr="approved_reports",
             ),
             Prefetch(
+                "annual_plans",
+                queryset=AnnualPlan.objects.select_related("campaign_year").order_by("campaign_year__year"),
+                to_attr="plans",
+            ),
+            Prefetch(
                 "issues", queryset=ProjectIssue.objects.order_by("status", "-raised_on", "-pk"), to_attr="obstacles"
             ),
         )
@@ -364,76 +361,44 @@ def project_file_get(*, user, pk) -> Project | None:
     )
 
 
-def project_investment_series(*, project: Project) -> dict:
-    """Planned (spread evenly from planned start to end) against cumulative approved investment, by month."""
+def project_signal_latest(*, project: Project) -> ProjectSignal | None:
+    """The project's newest stored signal, with the rule and figures that set it."""
+    return (
+        ProjectSignal.objects.filter(project=project)
+        .select_related("campaign_year")
+        .order_by("-as_of", "-campaign_year__year", "-pk")
+        .first()
+    )
+
+
+def project_plan_series(*, project: Project, signal: ProjectSignal | None) -> dict:
+    """One campaign year month by month: the annual plan spread over the year (序时计划) against the
+    year-to-date approved investment. The year is the signal's, else the newest planned or reported."""
+    plans = {plan.campaign_year.year: plan for plan in getattr(project, "plans", [])}
     reports = getattr(project, "approved_reports", [])
-    months, actual, running = [], [], Decimal(0)
+    years = [signal.campaign_year.year] if signal else sorted({*plans, *(r.period.year for r in reports)})[-1:]
+    if not years:
+        return {"year": None, "months": [], "actual": [], "planned": [], "plan": None}
+    year = years[0]
+    plan = plans.get(year)
+    monthly: dict[int, Decimal] = {}
     for report in reports:
-        running += report.investment_completed
-        months.append(report.period.strftime("%Y-%m"))
-        actual.append(str(running))
-    planned = []
-    if project.total_investment and project.planned_start and project.planned_end:
-        start, end = project.planned_start, project.planned_end
-        span = max((end.year - start.year) * 12 + end.month - start.month + 1, 1)
-        if not months:
-            months = [
-                f"{start.year + (start.month - 1 + i) // 12}-{(start.month - 1 + i) % 12 + 1:02d}" for i in range(span)
-            ]
-        for label in months:
-            year, month = (int(x) for x in label.split("-"))
-            elapsed = min(max((year - start.year) * 12 + month - start.month + 1, 0), span)
-            planned.append(str((project.total_investment * elapsed / span).quantize(Decimal("0.01"))))
-    return {"months": months, "actual": actual, "planned": planned}
-
-
-def pool_funnel(*, user) -> list[dict]:
-    """四库: count and total investment per pool, one grouped query."""
-    rows = {
-        row["pool"]: row
-        for row in visible_projects(user)
-        .values("pool")
-        .annotate(count=Count("id"), investment=Sum("total_investment"))
-        .order_by()
+        if report.period.year == year:
+            monthly[report.period.month] = monthly.get(report.period.month, Decimal(0)) + report.investment_completed
+    last = max(monthly, default=0)
+    if signal and signal.as_of.year == year:
+        last = max(last, signal.as_of.month)
+    running, actual, planned = Decimal(0), [], []
+    for month in range(1, 13):
+        running += monthly.get(month, Decimal(0))
+        actual.append(str(running) if month <= last else None)
+        planned.append(str((plan.planned_investment * month / 12).quantize(Decimal("0.01"))) if plan else None)
+    if plan is None and not monthly:
+        return {"year": year, "months": [], "actual": [], "planned": [], "plan": None}
+    return {
+        "year": year,
+        "months": [f"{year}-{month:02d}" for month in range(1, 13)],
+        "actual": actual,
+        "planned": planned,
+        "plan": plan,
     }
-    return [
-        {
-            "pool": value,
-            "label": str(label),
-            "count": rows.get(value, {}).get("count", 0),
-            "investment": rows.get(value, {}).get("investment") or Decimal(0),
-        }
-        for value, label in Pool.choices
-    ]
-
-
-def batch_summary(*, user) -> list[dict]:
-    """三个一批: projects per milestone and the rate printed for each step, with its source figure."""
-    projects = visible_projects(user)
-    # Counted as ProjectFilterSet's milestone_kind lists them, so a count and its list agree.
-    reached = Milestone.objects.filter(project__in=projects).aggregate(
-        **{kind: Count("project", distinct=True, filter=Q(kind=kind)) for kind in Milestone.Kind.values}
-    )
-    printed: dict[str, Figure] = {}
-    figures = (
-        Figure.objects.filter(indicator__code__in=[code for code, _, _ in BATCH_RATES])
-        .select_related("indicator", "report", "region")
-        .order_by("period_end", "id")
-    )
-    for figure in figures:
-        printed[figure.indicator.code] = figure  # the latest printed rate per indicator wins
-    steps = []
-    for code, source, reached_kind in BATCH_RATES:
-        steps.append(
-            {
-                "code": code,
-                "source": source,
-                "reached": reached_kind,
-                "source_label": str(Milestone.Kind(source).label),
-                "reached_label": str(Milestone.Kind(reached_kind).label),
-                "source_count": reached[source] or 0,
-                "reached_count": reached[reached_kind] or 0,
-                "figure": printed.get(code),
-            }
-        )
-    return steps

@@ -14,16 +14,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from investment import selectors as investment_selectors
+from investment.models import BatchRate, PipelinePool
+from investment.rollups.batches import STEPS as BATCH_STEPS
 from investment.templatetags.portal import wan_yuan
+from parks.models import Park, Region
 from shangdang_portal.permissions import can_edit_progress, can_see_progress, is_reviewer
 
 from . import selectors, services
 from .filtersets import ProjectFilterSet
 from .forms import ProgressReportForm, ReturnForm
-from .models import ProgressReport, Project
+from .models import Milestone, ProgressReport, Project
+from .selectors import visible_projects
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -317,65 +321,126 @@ def xlsx_upload(request):
 PAGE_SIZE = 25
 # The filters officials use most stay in view; the rest of ProjectFilterSet folds away.
 PRIMARY_FILTERS = ["q", "region", "park", "pool", "signal", "ordering"]
-STEP_NAMES = [
-    ("signed_to_started_rate", _lazy("签约一批开工率")),
-    ("started_to_production_rate", _lazy("开工一批投产率")),
-    ("production_to_capacity_rate", _lazy("投产一批达效率")),
-]
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _batch_steps(*, rates, printed, user) -> list[dict]:
+    """One line per 三个一批 rate: its formula, each batch's computed rate with the projects behind it,
+    and every rate a report printed for it, side by side."""
+    ids = {pk for rate in rates for pk in rate.denominator_project_ids}
+    names = dict(visible_projects(user).filter(pk__in=ids).values_list("pk", "name"))
+    detail = reverse("projects:list")
+    steps = []
+    for kind, label in BatchRate.Kind.choices:
+        announced, reached = BATCH_STEPS[kind]
+        computed = []
+        for rate in (r for r in rates if r.kind == kind):
+            shown = [(pk, names[pk]) for pk in rate.denominator_project_ids if pk in names]
+            reached_ids = set(rate.numerator_project_ids)
+            computed.append(
+                {
+                    "rate": rate,
+                    "projects": [
+                        {"name": name, "url": reverse("projects:detail", args=[pk]), "reached": pk in reached_ids}
+                        for pk, name in shown
+                    ],
+                    "hidden": len(rate.denominator_project_ids) - len(shown),
+                }
+            )
+        steps.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "formula": _("已%(reached)s项目数 ÷ 批次中%(announced)s项目数")
+                % {"reached": Milestone.Kind(reached).label, "announced": Milestone.Kind(announced).label},
+                "computed": computed,
+                "printed": [f for f in printed if f.indicator.code == kind],
+                "list_url": f"{detail}?milestone_kind={reached}",
+            }
+        )
+    return steps
+
+
+def _batch_chart(steps) -> dict:
+    """Computed rates per batch and printed rates per report scope and period, one bar group per rate."""
+    series: dict[str, list] = {}
+    for index, step in enumerate(steps):
+        for item in step["computed"]:
+            name = _("计算：%(batch)s") % {"batch": item["rate"].batch.name}
+            series.setdefault(name, [None] * len(steps))[index] = (
+                str(item["rate"].rate) if item["rate"].rate is not None else None
+            )
+        for figure in step["printed"]:
+            name = _("报道：%(scope)s %(period)s") % {"scope": figure.region or "", "period": figure.period_label}
+            series.setdefault(name, [None] * len(steps))[index] = str(figure.value)
+    return {
+        "categories": [step["label"] for step in steps],
+        "series": [{"name": name, "data": data} for name, data in series.items()],
+        "formulas": [str(step["formula"]) for step in steps],
+    }
 
 
 def pipeline(request):
+    """四库 and 三个一批 as the roll-ups stored them for the chosen scope (default the home district)."""
+    year, as_of = investment_selectors.dashboard_as_of()
+    scope = investment_selectors.pipeline_scope(region=_int_param(request, "region"), park=_int_param(request, "park"))
+    if scope is None:
+        raise Http404(_("没有这个区域或园区。"))
+    scope_param = f"park={scope.pk}" if isinstance(scope, Park) else f"region={scope.pk}"
     list_url = reverse("projects:list")
-    funnel = selectors.pool_funnel(user=request.user)
-    for row in funnel:
-        row["url"] = f"{list_url}?pool={row['pool']}"
-    steps = selectors.batch_summary(user=request.user)
-    for step in steps:
-        step["source_url"] = f"{list_url}?milestone_kind={step['source']}"
-        step["reached_url"] = f"{list_url}?milestone_kind={step['reached']}"
-        figure = step["figure"]
-        step["figure_url"] = (
-            f"{reverse('investment:report', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
-        )
-    for step in steps:
-        step["formula"] = _("%(reached)s项目数 ÷ %(source)s项目数") % {
-            "reached": step["reached_label"],
-            "source": step["source_label"],
+    pools, moves, rates = [], [], []
+    if as_of:
+        pools = investment_selectors.pipeline_pools(campaign_year=year, as_of=as_of, scope=scope)
+        moves = investment_selectors.pipeline_moves(campaign_year=year, as_of=as_of, scope=scope)
+        rates = investment_selectors.batch_rates(as_of=as_of)
+    pool_labels = dict(PipelinePool._meta.get_field("pool").choices)
+    funnel = [
+        {
+            "pool": row.pool,
+            "label": str(pool_labels[row.pool]),
+            "count": row.project_count,
+            "investment": row.total_investment,
+            "moved_in": row.moved_in,
+            "moved_out": row.moved_out,
+            # Projects outside every pool have no pool filter to list them by.
+            "url": f"{list_url}?{scope_param}&pool={row.pool}" if row.pool else "",
         }
-    labels = {code: name for code, name in STEP_NAMES}
-    for step in steps:
-        step["label"] = str(labels[step["code"]])
+        for row in pools
+    ]
+    for move in moves:
+        move["from_label"] = str(pool_labels[move["from_pool"]])
+        move["to_label"] = str(pool_labels[move["to_pool"]])
+    steps = _batch_steps(
+        rates=rates, printed=investment_selectors.printed_batch_rates(user=request.user), user=request.user
+    )
     funnel_chart = {
         "items": [
             {"label": row["label"], "count": row["count"], "investment": wan_yuan(row["investment"]), "url": row["url"]}
             for row in funnel
+            if row["pool"]
         ],
         "labels": {"count": _("项目数"), "investment": _("总投资")},
-    }
-    batch_chart = {
-        "items": [
-            {
-                "label": step["label"],
-                "formula": step["formula"],
-                "numbers": _("本库节点记录：%(reached)s ÷ %(source)s")
-                % {"reached": step["reached_count"], "source": step["source_count"]},
-                "rate": str(step["figure"].value) if step["figure"] else None,
-                "printed": (
-                    f"{step['figure'].value_printed}{step['figure'].unit_printed} · {step['figure'].region or ''} "
-                    f"{step['figure'].period_label}"
-                    if step["figure"]
-                    else ""
-                ),
-                "url": step["figure_url"] or step["reached_url"],
-            }
-            for step in steps
-        ],
-        "labels": {"printed": _("报道数值")},
     }
     return render(
         request,
         "projects/pipeline.html",
-        {"funnel": funnel, "steps": steps, "funnel_chart": funnel_chart, "batch_chart": batch_chart},
+        {
+            "year": year,
+            "as_of": as_of,
+            "scope": scope,
+            "scope_is_park": isinstance(scope, Park),
+            "regions": Region.objects.order_by("name"),
+            "parks": Park.objects.order_by("name"),
+            "funnel": funnel,
+            "moves": moves,
+            "steps": steps,
+            "funnel_chart": funnel_chart,
+            "batch_chart": _batch_chart(steps),
+        },
     )
 
 
@@ -406,10 +471,13 @@ def project_detail(request, pk: int):
     project = selectors.project_file_get(pk=pk, user=request.user)
     if project is None:
         raise Http404
-    investment = selectors.project_investment_series(project=project)
+    signal = selectors.project_signal_latest(project=project)
+    investment = selectors.project_plan_series(project=project, signal=signal)
     investment_chart = {
-        **investment,
-        "labels": {"actual": _("累计完成投资"), "planned": _("计划投资"), "unit": _("万元")},
+        "months": investment["months"],
+        "actual": investment["actual"],
+        "planned": investment["planned"],
+        "labels": {"actual": _("本年累计完成投资(已审核进度)"), "planned": _("年度计划序时进度"), "unit": _("万元")},
     }
     history = list(project.history.select_related("history_user").order_by("-history_date")[:20])
     return render(
@@ -420,6 +488,7 @@ def project_detail(request, pk: int):
             "show_contacts": project.contacts_visible,
             "investment": investment,
             "investment_chart": investment_chart,
+            "signal": signal,
             "history": history,
         },
     )

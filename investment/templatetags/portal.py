@@ -73,3 +73,23 @@ def indicator_name(indicator) -> str:
     if indicator is None:
         return ""
     return indicator.name_en if (get_language() or "").startswith("en") and indicator.name_en else indicator.name_zh
+
+
+@register.filter
+def in_unit(value, unit: str) -> str:
+    """A roll-up value in its own unit: money through wan_yuan, a rate as a percentage, else number and unit."""
+    if unit == "万元":
+        return wan_yuan(value)
+    if unit == "%":
+        return percent(value)
+    text = number(value)
+    return text if text == "—" else f"{text}{unit}"
+
+
+@register.filter
+def signed_points(value) -> str:
+    """A gap in percentage points with its sign, so ahead and behind read apart."""
+    amount = _decimal(value)
+    if amount is None:
+        return "—"
+    return _("%(points)s 个百分点") % {"points": f"{'+' if amount > 0 else ''}{_grouped(amount, 1)}"}

@@ -102,23 +102,29 @@
       }];
       return option;
     },
-    // 三个一批: projects that reached each step, the printed rate and its formula in the tooltip.
+    // 三个一批: each batch's computed rate beside every rate a report printed, one bar group per rate;
+    // the tooltip gives the formula.
     batches: function (data) {
       var option = base();
-      option.tooltip.trigger = "item";
-      option.tooltip.formatter = function (p) {
-        var step = data.items[p.dataIndex];
-        return "<b>" + step.label + "</b><br>" + step.formula + "<br>" + step.numbers +
-          (step.printed ? "<br>" + data.labels.printed + ": " + step.printed : "");
+      option.legend = { top: 0, type: "scroll" };
+      option.grid.top = 48;
+      option.tooltip.trigger = "axis";
+      option.tooltip.formatter = function (params) {
+        var index = params.length ? params[0].dataIndex : 0;
+        var lines = ["<b>" + data.categories[index] + "</b>", data.formulas[index]];
+        params.forEach(function (p) {
+          if (p.value !== null && p.value !== undefined) lines.push(p.marker + p.seriesName + ": " + fmt(p.value) + "%");
+        });
+        return lines.join("<br>");
       };
-      option.xAxis = { type: "category", data: data.items.map(function (s) { return s.label; }), axisLabel: { interval: 0 } };
+      option.xAxis = { type: "category", data: data.categories, axisLabel: { interval: 0 } };
       option.yAxis = { type: "value", axisLabel: { formatter: "{value}%" }, max: 100 };
-      option.series = [{
-        type: "bar",
-        barMaxWidth: 48,
-        data: data.items.map(function (s) { return { value: num(s.rate), url: s.url }; }),
-        label: { show: true, position: "top", formatter: function (p) { return p.value === null ? "" : fmt(p.value) + "%"; } }
-      }];
+      option.series = data.series.map(function (s) {
+        return {
+          name: s.name, type: "bar", barMaxWidth: 32, data: s.data.map(num),
+          label: { show: true, position: "top", formatter: function (p) { return p.value === null ? "" : fmt(p.value) + "%"; } }
+        };
+      });
       return option;
     },
     // One project: planned investment spread over its schedule against cumulative approved reports.

@@ -1,4 +1,5 @@
-"""The dashboard reads: time elapsed in the year, targets beside their latest visible actual figure."""
+"""The dashboard reads over the stored roll-ups: which year and date they show, sources side by side,
+unpublished figures withheld, the monthly progress aggregate and the signal counts."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,44 +7,89 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from investment.models import CampaignYear, Figure, Report
-from investment.selectors import target_progress, year_elapsed_percent
+from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Report, Rollup, RollupSource
+from investment.rollups.run import rollup_year
+from investment.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
+from projects.models import Project
+
+from .builders import d, project, report
 
 
-def test_year_elapsed_percent():
-    assert year_elapsed_percent(year=2025, as_of=date(2024, 12, 31)) == 0
-    assert year_elapsed_percent(year=2025, as_of=date(2025, 12, 31)) == 100
-    assert year_elapsed_percent(year=2025, as_of=date(2026, 3, 1)) == 100
-    # 1 July is day 182 of 365.
-    assert year_elapsed_percent(year=2025, as_of=date(2025, 7, 1)) == Decimal("49.9")
+def test_dashboards_show_the_latest_year_with_rows_at_its_newest_date(world):
+    assert dashboard_as_of() == (world["year"], None)
+    report(project(world["district"]), d("2025-02-01"), "10")
+    rollup_year(campaign_year=world["year"], as_of=d("2025-03-31"))
+    rollup_year(campaign_year=world["year"], as_of=d("2025-06-30"))
+    # A newer campaign year without roll-up rows yet does not empty the dashboards.
+    CampaignYear.objects.create(year=2026, name="2026年重大项目建设年")
+    assert dashboard_as_of() == (world["year"], d("2025-06-30"))
 
 
-def test_target_progress_uses_the_latest_actual_from_a_published_report(report_data):
-    year = CampaignYear.objects.get(year=2025)
-    rows = {r.target.indicator.code: r for r in target_progress(year=year, user=AnonymousUser(), region_name="上党区")}
-    signed = rows["signed_amount"]
-    expected = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
-    assert signed.actual == expected
-    assert signed.completion == (expected.value * 100 / signed.target.value).quantize(Decimal("0.1"))
-
-    # A later figure in a report not yet published is not shown to the public.
-    draft = Report.objects.create(file_name="draft.md", title="草稿", text="签约额170亿元", sha256="2" * 64)
-    Figure.objects.create(
-        report=draft,
-        indicator=expected.indicator,
-        scope_kind="region",
-        region=expected.region,
-        period_end=date(2025, 12, 31),
-        value_printed="170",
-        unit_printed="亿元",
-        value=Decimal("1700000"),
-        unit="万元",
-        kind="actual",
-        quote="签约额170亿元",
-        quote_offset=0,
+def test_progress_by_month_counts_what_the_roll_up_counts(world):
+    district, year = world["district"], world["year"]
+    built = project(district)
+    report(built, d("2025-01-01"), "100")
+    report(built, d("2025-03-01"), "250.5")
+    report(built, d("2025-04-01"), "999", status="draft")
+    report(built, d("2025-05-01"), "40", is_superseded=True)
+    report(project(world["other"]), d("2025-03-01"), "7")  # another district's project
+    report(built, d("2025-08-01"), "60")  # after the as-of date
+    rollup_year(campaign_year=year, as_of=d("2025-06-30"))
+    months = progress_by_month(campaign_year=year, as_of=d("2025-06-30"), region_name=district.name)
+    assert months == {1: Decimal("100"), 3: Decimal("250.5")}
+    stored = Rollup.objects.get(
+        campaign_year=year, as_of=d("2025-06-30"), region=district, indicator__code="project_investment"
     )
-    rows = {r.target.indicator.code: r for r in target_progress(year=year, user=AnonymousUser(), region_name="上党区")}
-    assert rows["signed_amount"].actual == expected
+    assert sum(months.values()) == stored.actual
+
+
+def test_reported_and_computed_actuals_stand_side_by_side(report_data):
+    year = CampaignYear.objects.get(year=2025)
+    shangdang = Project.objects.filter(region__name="上党区").first()
+    report(shangdang, d("2025-02-01"), "1234")
+    rollup_year(campaign_year=year)
+    figures = {f.indicator.code: f for f in scope_rollups(campaign_year=year, as_of=d("2025-12-31"), user=None)}
+    signed = figures["signed_amount"].rows
+    printed = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
+    assert [r.source for r in signed] == [RollupSource.REPORT]
+    assert signed[0].figure == printed and signed[0].actual == printed.value
+    progress = figures["project_investment"].rows
+    assert [r.source for r in progress] == [RollupSource.PROGRESS]
+    assert progress[0].actual == Decimal("1234")
+
+
+def test_a_figure_of_an_unpublished_report_is_withheld_from_the_public(report_data):
+    year = CampaignYear.objects.get(year=2025)
+    printed = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
+    # The report is taken back to draft (no publication date) after the figure was rolled up.
+    Report.objects.filter(pk=printed.report_id).update(published_on=None)
+    rollup_year(campaign_year=year)
+    public = {
+        f.indicator.code: f for f in scope_rollups(campaign_year=year, as_of=d("2025-12-31"), user=AnonymousUser())
+    }
+    row = public["signed_amount"].rows[0]
+    assert row.figure is None and row.actual is None and row.completion_rate is None
     reader = get_user_model().objects.create_user("reader", password="pw-long-enough-123")
-    rows = {r.target.indicator.code: r for r in target_progress(year=year, user=reader, region_name="上党区")}
-    assert rows["signed_amount"].actual.report == draft
+    signed_in = {f.indicator.code: f for f in scope_rollups(campaign_year=year, as_of=d("2025-12-31"), user=reader)}
+    assert signed_in["signed_amount"].rows[0].figure == printed
+
+
+def test_signal_summary_counts_the_stored_colours_of_visible_projects(world):
+    year = world["year"]
+    on_track, lagging, unplanned = (project(world["district"]) for _ in range(3))
+    for built, planned in ((on_track, "1200"), (lagging, "1200")):
+        AnnualPlan.objects.create(project=built, campaign_year=year, planned_investment=Decimal(planned))
+    for month in range(1, 7):
+        report(on_track, date(2025, month, 1), "100")
+    report(lagging, d("2025-01-01"), "100")
+    rollup_year(campaign_year=year, as_of=d("2025-06-30"))
+    stored = dict(ProjectSignal.objects.filter(as_of=d("2025-06-30")).values_list("project_id", "colour"))
+    assert stored[on_track.pk] == "green" and stored[unplanned.pk] == ""
+    counts = signal_summary(campaign_year=year, as_of=d("2025-06-30"), projects=Project.objects.all())
+    expected = {"green": 0, "yellow": 0, "red": 0, "none": 0}
+    for colour in stored.values():
+        expected[colour or "none"] += 1
+    assert counts == expected
+    Project.objects.filter(pk=lagging.pk).update(is_public=False)
+    public = signal_summary(campaign_year=year, as_of=d("2025-06-30"), projects=Project.objects.filter(is_public=True))
+    assert sum(public.values()) == 2

@@ -5,12 +5,13 @@ Screenshots land in test-artifacts/ (git-ignored) for people to look at.
 
 import os
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
-from investment.models import Report
+from investment.models import AnnualPlan, CampaignYear, Report
 from projects.models import ProgressReport, Project
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -54,8 +55,9 @@ def browser():
 
 @pytest.fixture
 def site(transactional_db, live_server):
-    """The live server with the report data committed, so its thread sees it."""
+    """The live server with the report data committed and rolled up as `make run` does, so its thread sees it."""
     call_command("import_reports", verbosity=0)
+    call_command("rollup", verbosity=0)
     return live_server.url
 
 
@@ -90,14 +92,17 @@ def _shot(page, name: str) -> None:
 
 def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
     project = Project.objects.filter(pool="construction").order_by("name").first()
-    # Give the project a schedule and two approved months, so its planned-vs-actual chart has data.
-    Project.objects.filter(pk=project.pk).update(
-        planned_start=date(2025, 1, 1), planned_end=date(2025, 12, 31), total_investment=12000
+    # Give the project an annual plan and two approved months, so its planned-vs-actual chart and its
+    # signal have data; then roll up again, as approving does.
+    Project.objects.filter(pk=project.pk).update(total_investment=12000)
+    AnnualPlan.objects.create(
+        project=project, campaign_year=CampaignYear.objects.get(year=2025), planned_investment=Decimal("6000")
     )
     for month, amount in ((1, 800), (2, 1200)):
         ProgressReport.objects.create(
             project=project, period=date(2025, month, 1), investment_completed=amount, status="approved"
         )
+    call_command("rollup", verbosity=0)
     charts = {**CHARTS, f"/projects/{project.pk}/": ["chart-investment"]}
     urls = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/", f"/projects/{project.pk}/"]
     urls.append(f"/reports/{Report.objects.order_by('pk').first().pk}/")
@@ -108,6 +113,9 @@ def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page
         for chart in charts.get(url, []):
             page.wait_for_selector(f"#{chart}[data-rendered='true'] canvas")
             assert _canvas_has_pixels(page, chart), f"{chart} on {url} is blank"
+        if url == f"/projects/{project.pk}/":
+            # 2000 of 6000 万元 by December: the stored rule and figures are on the page.
+            assert "年度计划完成33.33%，序时进度100.00%，落后66.67个百分点" in page.locator("#signal").inner_text()
         name = url.strip("/").replace("/", "-") or "overview"
         _shot(page, f"zh-desktop-{name}")
     # 一项目一档 prints without the site around it.
@@ -137,9 +145,10 @@ def test_filter_round_trip_changes_the_list(site, page):
 
 def test_pipeline_click_opens_the_filtered_project_list(site, page):
     page.goto(site + "/pipeline/")
-    page.click("text=建设库 >> nth=-1")
-    page.wait_for_url("**/projects/?pool=construction")
-    assert page.locator("#project-table tbody tr").count() == Project.objects.filter(pool="construction").count()
+    page.click("#pool-table >> text=建设库")
+    page.wait_for_url("**/projects/?region=*&pool=construction")
+    expected = Project.objects.filter(region__name="上党区", pool="construction").count()
+    assert page.locator("#project-table tbody tr").count() == expected
 
 
 def test_language_switch_turns_the_pages_to_english_on_a_phone(site, browser):

@@ -1,16 +1,21 @@
-"""The dashboard pages render the report data, hide what anonymous users may not see, escape report text."""
+"""The dashboard pages render the report data and its roll-ups, hide what anonymous users may not see,
+escape report text."""
 
+import json
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment.models import Figure, Report
+from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, Report, Rollup
 from parks.models import Park, Region
-from projects.models import Milestone, Project, ProjectContact
+from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
 
 PAGES = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/"]
@@ -24,8 +29,14 @@ def official(db):
     return user
 
 
+@pytest.fixture
+def rolled_up(report_data):
+    """The report data rolled up as `make run` does it (2025 is past, so as of 2025-12-31)."""
+    call_command("rollup", verbosity=0)
+
+
 @pytest.mark.parametrize("url", PAGES)
-def test_each_page_renders_the_report_data(client, report_data, url):
+def test_each_page_renders_the_report_data(client, rolled_up, url):
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()
@@ -33,25 +44,94 @@ def test_each_page_renders_the_report_data(client, report_data, url):
     assert 'id="language-form"' in html
 
 
-def test_overview_shows_signed_amount_against_target_linked_to_its_figures(client, report_data):
+def test_overview_shows_signed_amount_against_target_linked_to_its_figures(client, rolled_up):
     html = client.get("/").content.decode()
     actual = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
     target = Figure.objects.get(indicator__code="signed_amount", kind="target", region__name="上党区")
+    row = Rollup.objects.get(indicator__code="signed_amount", region__name="上党区", source="report")
+    assert row.figure == actual and row.target_ref.source_figure == target
     assert f"/reports/{actual.report_id}/#figure-{actual.pk}" in html
     assert f"/reports/{target.report_id}/#figure-{target.pk}" in html
-    # 1,623,000 万元 shown in 亿元, and the completion against the 145 亿 target.
+    # 1,623,000 万元 shown in 亿元, the stored completion, and the gap in points and in 亿元.
     assert "162.3 亿元" in html
-    completion = (actual.value * 100 / target.value).quantize(__import__("decimal").Decimal("0.1"))
-    assert f"{completion}%" in html
+    assert f"{row.completion_rate.quantize(Decimal('0.1'))}%" in html
+    assert f"+{(row.completion_rate - row.elapsed_rate).quantize(Decimal('0.1'))} 个百分点" in html
+    assert f"{(row.gap_amount / 10000).quantize(Decimal('0.01')).normalize()} 亿元" in html
+    assert "数据截至 2025-12-31" in html
 
 
-def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client, report_data):
+def test_overview_without_roll_ups_says_so_and_invents_nothing(client, report_data):
+    html = client.get("/").content.decode()
+    assert "尚未汇总" in html
+    assert "162.3 亿元" not in html and 'id="chart-trend"' not in html
+
+
+def test_overview_keeps_reported_and_approved_progress_apart(client, report_data):
+    project = Project.objects.filter(region__name="上党区", is_public=True).order_by("pk").first()
+    year = CampaignYear.objects.get(year=2025)
+    AnnualPlan.objects.create(project=project, campaign_year=year, planned_investment=Decimal("24000"))
+    for month, amount in ((2, "1500"), (5, "2500.5")):
+        ProgressReport.objects.create(
+            project=project, period=date(2025, month, 1), investment_completed=Decimal(amount), status="approved"
+        )
+    call_command("rollup", verbosity=0)
+    response = client.get("/")
+    html = response.content.decode()
+    progress = Rollup.objects.get(indicator__code="project_investment", region__name="上党区", source="progress")
+    assert progress.actual == Decimal("4000.5") and progress.target == Decimal("24000")
+    assert "4,000.5 万元" in html and "162.3 亿元" in html
+    # The two sources are never added together anywhere on the page.
+    assert "166.3" not in html
+    trend = json.loads(html.split('id="trend-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert [Decimal(v) for v in trend["actual"][:2]] == [0, 1500] and Decimal(trend["actual"][-1]) == progress.actual
+    assert Decimal(trend["planned"][-1]) == progress.target
+    # The signal counts and the rule come from the stored signals and the year's thresholds.
+    counts = response.context["signal_chart"]["items"]
+    stored = ProjectSignal.objects.filter(as_of=date(2025, 12, 31))
+    assert {i["value"]: i["count"] for i in counts} == {
+        "green": stored.filter(colour="green").count(),
+        "yellow": stored.filter(colour="yellow").count(),
+        "red": stored.filter(colour="red").count(),
+        "none": stored.filter(colour="").count(),
+    }
+    assert stored.get(project=project).colour == "red"  # 4000.5 of 24000 by December
+    CampaignYear.objects.filter(pk=year.pk).update(yellow_lag_points=15)
+    assert "落后序时进度超过15个百分点" in client.get("/").content.decode()
+
+
+def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client, rolled_up):
     html = client.get("/pipeline/").content.decode()
-    count = Project.objects.filter(pool="construction").count()
-    assert count > 0
-    assert re.search(rf'href="/projects/\?pool=construction">{count}</a>', html)
-    rate = Figure.objects.filter(indicator__code="signed_to_started_rate").order_by("period_end", "id").last()
-    assert f"#figure-{rate.pk}" in html
+    region = Region.objects.get(name="上党区")
+    row = PipelinePool.objects.get(region=region, pool="construction")
+    assert row.project_count == Project.objects.filter(region=region, pool="construction").count() > 0
+    assert re.search(rf'href="/projects/\?region={region.pk}&amp;pool=construction">{row.project_count}</a>', html)
+    for value in ("90.7", "35", "100"):
+        figure = Figure.objects.get(indicator__code__endswith="_rate", value=Decimal(value), region__name="长治市")
+        assert f"#figure-{figure.pk}" in html and f"{value}%" in html
+    zone = Park.objects.get(name="上党经济技术开发区")
+    park_html = client.get("/pipeline/", {"park": zone.pk}).content.decode()
+    in_zone = PipelinePool.objects.get(park=zone, pool="construction").project_count
+    assert re.search(rf'href="/projects/\?park={zone.pk}&amp;pool=construction">{in_zone}</a>', park_html)
+    assert client.get("/pipeline/", {"park": 999999}).status_code == 404
+
+
+def test_pipeline_shows_each_batch_rate_with_the_projects_behind_it(client, report_data):
+    region = Region.objects.get(name="上党区")
+    batch = Batch.objects.create(name="2025年第一批", held_on=date(2025, 3, 1), region=region)
+    signed = list(Project.objects.filter(region=region, is_public=True).order_by("pk")[:4])
+    for project in signed:
+        Milestone.objects.create(project=project, kind="signed", actual_date=date(2025, 3, 1), batch=batch)
+    for project in signed[:3]:
+        Milestone.objects.create(project=project, kind="started", actual_date=date(2025, 6, 1))
+    call_command("rollup", verbosity=0)
+    rate = BatchRate.objects.get(batch=batch, kind="signed_to_started_rate")
+    assert (rate.numerator, rate.denominator, rate.rate) == (3, 4, Decimal("75.00"))
+    html = client.get("/pipeline/").content.decode()
+    assert "<strong>75%</strong> = 3 / 4" in html
+    for project in signed:
+        assert f'href="/projects/{project.pk}/">{project.name}</a>' in html
+    chart = json.loads(html.split('id="batches-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert chart["series"][0]["data"][0] == "75.00"
 
 
 def test_project_list_filter_changes_the_list(client, report_data):
@@ -138,7 +218,7 @@ def test_park_tree_sums_each_subtree(client, report_data):
     assert node.count == child_total
 
 
-def test_rankings_rank_regions_by_completion(client, report_data):
+def test_rankings_rank_regions_by_completion(client, rolled_up):
     response = client.get("/rankings/")
     ranked = response.context["sections"][0][1]
     scored = [b.score for b in ranked if b.score is not None]
@@ -146,7 +226,7 @@ def test_rankings_rank_regions_by_completion(client, report_data):
     assert [b.rank for b in ranked if b.score is not None] == list(range(1, len(scored) + 1))
 
 
-def test_language_switch_turns_the_interface_to_english(client, report_data):
+def test_language_switch_turns_the_interface_to_english(client, rolled_up):
     assert "项目库" in client.get("/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
@@ -176,8 +256,10 @@ def test_no_page_issues_more_queries_as_projects_grow(client, report_data):
     park = Park.objects.get(name="光伏产业园")
     Project.objects.all().delete()
     _make_projects(5, region, park)
+    call_command("rollup", verbosity=0)
     few = _query_counts(client)
     _make_projects(45, region, park, start=5)
+    call_command("rollup", verbosity=0)
     assert Project.objects.count() == 50
     many = _query_counts(client)
     assert few == many
@@ -206,7 +288,7 @@ def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
     assert "用地指标待落实" in html
 
 
-def test_rankings_show_the_frozen_month_beside_the_live_rank(client, report_data):
+def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     from datetime import date
 
     from investment.models import CampaignYear, RollupSource
