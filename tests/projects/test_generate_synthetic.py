@@ -1,7 +1,7 @@
 """generate_synthetic: sized, flagged is_synthetic, approved monthly progress, --clear removes only its rows."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from parks.models import Region
 from projects.models import Company, ProgressReport, Project
@@ -26,3 +26,11 @@ def test_generates_flagged_rows_and_clears_only_them():
     assert not Project.objects.filter(is_synthetic=True).exists()
     assert not ProgressReport.objects.exists() and not Company.objects.exists()
     assert Project.objects.get() == real
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("companies", [-5, -1])
+def test_negative_company_count_is_a_command_error(companies):
+    with pytest.raises(CommandError, match="--companies"):
+        call_command("generate_synthetic", projects=3, months=1, companies=companies)
+    assert not Project.objects.filter(is_synthetic=True).exists()
