@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from projects.models import MAX_MONEY, ProgressReport, Project
+from projects.models import ProgressReport, Project
 from shangdang_portal import roles
 
 BASE = "/api/v1/progress-reports/"
@@ -101,6 +101,8 @@ def test_sheet_refuses_money_beyond_the_limit(staff_api, project, months):
 
 @pytest.mark.django_db
 def test_project_total_investment_is_bounded_in_the_api(region):
+    from projects.models import MAX_MONEY
+
     admin = Group.objects.get_or_create(name=roles.ADMIN)[0]
     from django.contrib.auth import get_user_model
 
