@@ -116,7 +116,7 @@ class Project(models.Model):
         _("总投资(万元)"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_MONEY)],
+        validators=[MaxValueValidator(MAX_MONEY)],
         **MONEY,
     )
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
