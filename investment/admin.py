@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .highlight import highlight_quotes
+from .highlight import highlight_quotes, quote_in_context
 from .models import CampaignYear, Figure, Indicator, Report, Target
 
 PROVENANCE = ("report", "quote", "quote_offset", "value_printed", "unit_printed")
@@ -76,14 +76,7 @@ class FigureAdmin(SimpleHistoryAdmin):
     def quote_in_context(self, obj):
         if not obj.pk:
             return "-"
-        text, start = obj.report.text, obj.quote_offset
-        end = start + len(obj.quote)
-        return format_html(
-            '<span style="white-space:pre-wrap">…{}<mark>{}</mark>{}…</span>',
-            text[max(0, start - 80) : start],
-            text[start:end],
-            text[end : end + 80],
-        )
+        return format_html('<span style="white-space:pre-wrap">{}</span>', quote_in_context(obj))
 
 
 @admin.register(Target)

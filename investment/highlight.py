@@ -36,3 +36,12 @@ def highlight_quotes(text: str, figures) -> SafeString:
         cursor = end
     parts.append(escape(text[cursor:]))
     return mark_safe("".join(str(p) for p in parts))
+
+
+def quote_in_context(figure, around: int = 80) -> SafeString:
+    """The figure's quote marked inside the text around it, for a one-line view of where it stands."""
+    text, start = figure.report.text, figure.quote_offset
+    end = start + len(figure.quote)
+    return format_html(
+        "…{}<mark>{}</mark>{}…", text[max(0, start - around) : start], text[start:end], text[end : end + around]
+    )

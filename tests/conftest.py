@@ -100,10 +100,11 @@ def celery_worker_process(transactional_db):
             try:
                 if app.send_task("shangdang_portal.ping", queue=queue).get(timeout=5) == "pong":
                     break
-            except Exception:
+            except Exception as exc:  # the worker may still be starting; give up only at the deadline
                 if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
                     out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                    pytest.fail(f"celery worker did not answer: {out[-2000:]}")
+                    pytest.fail(f"celery worker did not answer ({exc!r}): {out[-2000:]}")
         yield {"process": proc, "queue": queue, "app": app}
     finally:
         app.conf.CELERY_TASK_ALWAYS_EAGER = settings.CELERY_TASK_ALWAYS_EAGER
