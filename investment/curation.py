@@ -265,9 +265,32 @@ def locate(text: str, quote: str, where: str) -> Quote:
     return Quote(quote, offset)
 
 
+def _read_yaml(path: Path, kind: type):
+    """A YAML file's content, which must be a `kind` (dict or list); CurationError naming the file if not."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except OSError as exc:
+        raise CurationError(str(path), f"cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CurationError(str(path), f"is not UTF-8 text: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise CurationError(str(path), f"is not valid YAML: {exc}") from exc
+    if data is None:
+        return kind()
+    if not isinstance(data, kind):
+        shape = "a mapping (key: value)" if kind is dict else "a list"
+        raise CurationError(str(path), f"must be {shape}, not a {type(data).__name__}")
+    return data
+
+
 def load_indicators(path: Path | None = None) -> list[dict]:
-    with open(path or CURATION_DIR / "indicators.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh) or []
+    path = Path(path or CURATION_DIR / "indicators.yaml")
+    indicators = _read_yaml(path, list)
+    for n, item in enumerate(indicators, start=1):
+        if not isinstance(item, dict) or "code" not in item:
+            raise CurationError(f"{path}#{n}", "an indicator must be a mapping with a code")
+    return indicators
 
 
 def _check_choice(where: str, name: str, value, allowed: set) -> None:
@@ -279,10 +302,11 @@ def _check_choice(where: str, name: str, value, allowed: set) -> None:
 def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFile:
     """Parse one curation file and check it against its report; raises CurationError."""
     path = Path(path)
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = _read_yaml(path, dict)
     report = data.get("report") or {}
     where = path.name
+    if not isinstance(report, dict):
+        raise CurationError(where, "report must be a mapping")
     if "file" not in report:
         raise CurationError(where, "report.file is missing")
     text_path = REPORTS_DIR / report["file"]
@@ -393,6 +417,8 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
 
 def load_all(directory: Path | None = None) -> list[CurationFile]:
     directory = Path(directory or CURATION_DIR)
+    if not directory.is_dir():
+        raise CurationError(str(directory), "is not a folder")
     codes = {i["code"] for i in load_indicators(directory / "indicators.yaml")}
     return [load_file(p, codes) for p in sorted(directory.glob("[0-9][0-9][0-9].yaml"))]
 

@@ -14,6 +14,7 @@ from parks.models import Park, Region
 from projects.models import Project, Signal
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
+from shangdang_portal.permissions import assigned_project_ids
 
 from .filtersets import (
     BatchRateFilterSet,
@@ -303,16 +304,26 @@ def batch_rate_list(*, user=None, filters: dict | None = None) -> QuerySet[Batch
     return apply_filterset(BatchRateFilterSet, filters, queryset.order_by("-as_of", "batch__name", "kind", "pk"))
 
 
+def hidden_project_ids(user) -> set[int]:
+    """Projects a caller may not even learn the id of: unpublished ones, unless the caller reads everything
+    or reports on them (the rule of project_signal_list)."""
+    if roles.can_read_all(user):
+        return set()
+    hidden = Project.objects.filter(is_public=False).exclude(pk__in=assigned_project_ids(user))
+    return set(hidden.values_list("pk", flat=True))
+
+
 def pipeline_list(*, user=None, filters: dict | None = None) -> QuerySet[PipelinePool]:
     queryset = PipelinePool.objects.select_related("campaign_year", "region", "park")
     return apply_filterset(PipelinePoolFilterSet, filters, queryset.order_by("-as_of", "scope_kind", "pool", "pk"))
 
 
 def project_signal_list(*, user, filters: dict | None = None) -> QuerySet[ProjectSignal]:
-    """Signals of the projects the user may see (unpublished projects only for those who read everything)."""
+    """Signals of the projects the user may see: unpublished projects only for those who read everything and
+    for the staff assigned to them."""
     queryset = ProjectSignal.objects.select_related("project", "campaign_year")
     if not roles.can_read_all(user):
-        queryset = queryset.filter(project__is_public=True)
+        queryset = queryset.filter(Q(project__is_public=True) | Q(project__in=assigned_project_ids(user)))
     return apply_filterset(ProjectSignalFilterSet, filters, queryset.order_by("-as_of", "project__name", "pk"))
 
 

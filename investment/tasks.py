@@ -6,6 +6,7 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import OperationalError
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from .models import CampaignYear
@@ -47,7 +48,8 @@ def publish_rankings_task(period: str | None = None) -> list[int]:
     if period:
         month = dt.date.fromisoformat(period).replace(day=1)
     else:
-        month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        # The district's date: the 03:00 (Asia/Shanghai) run on the 1st is still the previous day in UTC.
+        month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     ids = []
     for campaign_year in CampaignYear.objects.filter(year=month.year):
         for scope_kind in ("region", "park"):

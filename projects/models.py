@@ -1,6 +1,8 @@
 """The project pipeline: companies, projects, milestones (三个一批), contacts (三个一), 四库 moves,
 and the monthly progress reports staff enter."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,6 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+# 10^10 万元 (a hundred trillion yuan) is far beyond any project in the district, yet well inside what every
+# column holds exactly: SQLite keeps decimals as floats, which lose cents long before MONEY's 16 digits.
+MAX_MONEY = 10**10
+# Bounds of a monthly report checked by the services: no site in the district employs 100,000 people, and
+# the campaign's records start long after 2000, so anything outside is a typing slip.
+MAX_WORKERS = 100_000
+EARLIEST_PERIOD = dt.date(2000, 1, 1)
+# The largest id a database row can have (a signed 64-bit integer).
+MAX_ID = 2**63 - 1
 
 
 class Company(models.Model):
@@ -101,7 +112,13 @@ class Project(models.Model):
     priority_level = models.CharField(_("重点级别"), max_length=20, choices=PriorityLevel.choices, blank=True)
     is_major = models.BooleanField(_("重大项目"), default=False)
     pool = models.CharField(_("四库"), max_length=20, choices=Pool.choices, blank=True)
-    total_investment = models.DecimalField(_("总投资(万元)"), null=True, blank=True, **MONEY)
+    total_investment = models.DecimalField(
+        _("总投资(万元)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_MONEY)],
+        **MONEY,
+    )
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     planned_end = models.DateField(_("计划竣工"), null=True, blank=True)
     capacity = models.CharField(_("建设规模/产能"), max_length=300, blank=True)
@@ -286,7 +303,9 @@ class ProgressReport(models.Model):
         Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="progress_reports"
     )
     period = models.DateField(_("月份"), help_text=_("该月第一天"))
-    investment_completed = models.DecimalField(_("本月完成投资(万元)"), validators=[MinValueValidator(0)], **MONEY)
+    investment_completed = models.DecimalField(
+        _("本月完成投资(万元)"), validators=[MinValueValidator(0), MaxValueValidator(MAX_MONEY)], **MONEY
+    )
     physical_progress = models.PositiveSmallIntegerField(
         _("形象进度(%)"), validators=[MaxValueValidator(100)], default=0
     )

@@ -22,10 +22,21 @@ from PIL import Image, UnidentifiedImageError
 
 from investment.services import rollup_project_on_commit
 from shangdang_portal import roles
+from shangdang_portal.export import xlsx_safe_row
 from shangdang_portal.permissions import can_edit_progress, is_reviewer
 
 from . import selectors
-from .models import Notification, ProgressPhoto, ProgressReport, Project, ProjectIssue
+from .models import (
+    EARLIEST_PERIOD,
+    MAX_ID,
+    MAX_MONEY,
+    MAX_WORKERS,
+    Notification,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    ProjectIssue,
+)
 
 Status = ProgressReport.Status
 EDITABLE_FIELDS = ("investment_completed", "physical_progress", "stage", "workers_on_site", "narrative", "explanation")
@@ -131,6 +142,10 @@ def _validate(report: ProgressReport) -> None:
     errors: dict[str, str] = {}
     if report.period > selectors.current_period():
         errors["period"] = _("不能填报未来月份的进度。")
+    if report.period < EARLIEST_PERIOD:
+        errors["period"] = _("月份不能早于 2000-01。")
+    if report.workers_on_site is not None and report.workers_on_site > MAX_WORKERS:
+        errors["workers_on_site"] = _("在岗人数不能超过 %(max)s。") % {"max": MAX_WORKERS}
     duplicate = ProgressReport.objects.filter(project_id=report.project_id, period=report.period)
     duplicate = duplicate.exclude(pk=report.pk) if report.pk else duplicate
     if report.corrects_id is None and duplicate.filter(corrects__isnull=True).exists():
@@ -483,20 +498,23 @@ def progress_template_xlsx(*, projects: Iterable[Project], period: dt.date) -> b
         last = selectors.counted_report_for(project=project, period=previous)
         current = selectors.open_report_for(project=project, period=period)
         sheet.append(
-            [
-                project.pk,
-                project.name,
-                period.strftime("%Y-%m"),
-                last.investment_completed if last else None,
-                last.since_start if last else None,
-                last.physical_progress if last else None,
-                current.investment_completed if current else None,
-                current.physical_progress if current else None,
-                current.stage if current else "",
-                current.workers_on_site if current else None,
-                current.narrative if current else "",
-                current.explanation if current else "",
-            ]
+            xlsx_safe_row(
+                sheet,
+                [
+                    project.pk,
+                    project.name,
+                    period.strftime("%Y-%m"),
+                    last.investment_completed if last else None,
+                    last.since_start if last else None,
+                    last.physical_progress if last else None,
+                    current.investment_completed if current else None,
+                    current.physical_progress if current else None,
+                    current.stage if current else "",
+                    current.workers_on_site if current else None,
+                    current.narrative if current else "",
+                    current.explanation if current else "",
+                ],
+            )
         )
     for column in ("D", "E", "G"):
         for cell in sheet[column][1:]:
@@ -520,9 +538,18 @@ def _parse_cell(key: str, value):
         if value is None or value == "":
             raise ValidationError(_("请填写本月完成投资。"))
         try:
-            return Decimal(str(value).replace(",", "").strip())
+            amount = Decimal(str(value).replace(",", "").strip())
         except InvalidOperation:
             raise ValidationError(_("不是有效的金额。")) from None
+        if not amount.is_finite():
+            raise ValidationError(_("不是有效的金额。"))
+        # Rounding a typed 10.005 to 10.01 would store a figure nobody entered: ask for it instead.
+        if abs(amount) > MAX_MONEY:
+            return amount  # the model's own bound answers that, in its words
+        cents = amount.quantize(Decimal("0.01"))
+        if cents != amount:
+            raise ValidationError(_("金额最多保留两位小数。"))
+        return cents
     if key in ("physical_progress", "workers_on_site"):
         if value is None or value == "":
             return 0
@@ -530,7 +557,7 @@ def _parse_cell(key: str, value):
             number = Decimal(str(value).strip())
         except InvalidOperation:
             raise ValidationError(_("必须是整数。")) from None
-        if number != number.to_integral_value():
+        if not number.is_finite() or number != number.to_integral_value():
             raise ValidationError(_("必须是整数。"))
         return int(number)
     return "" if value is None else str(value).strip()
@@ -565,6 +592,8 @@ def progress_xlsx_import(*, file, actor, submit: bool = False) -> list[ProgressR
 
     errors: list[dict] = []
     saved: list[ProgressReport] = []
+    # (project id, month) → the row that first gave it: a second row would silently overwrite the first.
+    seen: dict[tuple[int, dt.date], int] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = dict(zip(header, row, strict=False))
         if all(cells.get(k) in (None, "") for k in ("project_id", *XLSX_INPUT)):
@@ -575,8 +604,11 @@ def progress_xlsx_import(*, file, actor, submit: bool = False) -> list[ProgressR
                 errors.append({"row": row_number, "column": header_label.get(key, key), "message": text})
 
         try:
-            project = Project.objects.get(pk=int(cells.get("project_id")))
-        except (Project.DoesNotExist, TypeError, ValueError):
+            project_id = int(cells.get("project_id"))
+            if not 1 <= project_id <= MAX_ID:
+                raise Project.DoesNotExist
+            project = Project.objects.get(pk=project_id)
+        except (Project.DoesNotExist, TypeError, ValueError, OverflowError):
             fail("project_id", _("没有这个项目。"))
             continue
         values, row_ok = {}, True
@@ -592,6 +624,10 @@ def progress_xlsx_import(*, file, actor, submit: bool = False) -> list[ProgressR
             fail("period", exc)
             row_ok = False
         if not row_ok:
+            continue
+        first = seen.setdefault((project.pk, period), number)
+        if first != number:
+            fail("period", _("与第 %(row)s 行是同一项目同一月份。") % {"row": first})
             continue
         try:
             with transaction.atomic():

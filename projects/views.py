@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from shangdang_portal.permissions import can_edit_progress, can_see_progress, is
 from . import selectors, services
 from .filtersets import ProjectFilterSet
 from .forms import ProgressReportForm, ReturnForm
-from .models import Milestone, ProgressReport, Project
+from .models import EARLIEST_PERIOD, MAX_ID, Milestone, ProgressReport, Project
 from .selectors import visible_projects
 
 
@@ -41,14 +41,18 @@ def _apply_errors(form, exc: ValidationError) -> None:
 
 
 def _period_from(request) -> dt.date:
+    """The month asked for (default: this month); ValidationError under "period" when it is not one."""
     raw = request.GET.get("period") or request.POST.get("period")
     if not raw:
         return selectors.current_period()
     try:
         year, month = (int(x) for x in raw.split("-")[:2])
-        return dt.date(year, month, 1)
+        period = dt.date(year, month, 1)
     except ValueError:
-        raise Http404(_("月份格式应为 YYYY-MM。")) from None
+        raise ValidationError({"period": _("月份格式应为 YYYY-MM。")}) from None
+    if period < EARLIEST_PERIOD:
+        raise ValidationError({"period": _("月份不能早于 2000-01。")})
+    return period
 
 
 @login_required
@@ -75,7 +79,11 @@ def report_form(request, project_id: int):
     project = get_object_or_404(Project, pk=project_id)
     if not can_edit_progress(request.user, project):
         raise PermissionDenied(_("您不是该项目的填报人员。"))
-    period = _period_from(request)
+    try:
+        period = _period_from(request)
+    except ValidationError as exc:
+        context = {"project": project, "period": selectors.current_period(), "period_errors": exc.messages}
+        return render(request, "projects/progress/report_form.html", context, status=400)
     report = selectors.open_report_for(project=project, period=period)
     counted = selectors.counted_report_for(project=project, period=period)
     last = selectors.counted_report_for(project=project, period=selectors.previous_period(period))
@@ -142,7 +150,7 @@ def review_queue(request):
         raise PermissionDenied(_("只有审核人员可以审核进度报告。"))
     status = 200
     if request.method == "POST":
-        ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+        ids = [int(x) for x in request.POST.getlist("report") if x.isdigit() and 0 < int(x) <= MAX_ID]
         reports = list(ProgressReport.objects.filter(pk__in=ids))
         if not reports:
             messages.error(request, _("请选择要审核通过的报告。"))
@@ -284,7 +292,10 @@ def notifications(request):
 @login_required
 def xlsx_template(request):
     """The bulk-entry sheet for the user's projects and a month."""
-    period = _period_from(request)
+    try:
+        period = _period_from(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages))
     content = services.progress_template_xlsx(projects=selectors.staff_project_list(user=request.user), period=period)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="progress-{period:%Y-%m}.xlsx"'
@@ -479,7 +490,11 @@ def project_detail(request, pk: int):
         "planned": investment["planned"],
         "labels": {"actual": _("本年累计完成投资(已审核进度)"), "planned": _("年度计划序时进度"), "unit": _("万元")},
     }
-    history = list(project.history.select_related("history_user").order_by("-history_date")[:20])
+    # Who changed what is shown to the same people the history API answers (can_see_progress).
+    show_history = can_see_progress(request.user, project)
+    history = (
+        list(project.history.select_related("history_user").order_by("-history_date")[:20]) if show_history else []
+    )
     return render(
         request,
         "projects/project_detail.html",
@@ -490,5 +505,6 @@ def project_detail(request, pk: int):
             "investment_chart": investment_chart,
             "signal": signal,
             "history": history,
+            "show_history": show_history,
         },
     )

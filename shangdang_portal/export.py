@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from rest_framework.renderers import JSONRenderer
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -34,6 +35,31 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 Accessor = str | Callable[[object], object]
+
+# Text a spreadsheet program would run as a formula (or DDE command) if it started a cell: names and
+# notes come from users and from reports, so they are written as plain text, never as formulas.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def csv_safe(value):
+    """A CSV cell that Excel shows as the text it is: a leading apostrophe stops it being a formula."""
+    return f"'{value}" if _formula_like(value) else value
+
+
+def xlsx_safe_row(sheet, row: Iterable) -> list:
+    """A row for `sheet.append` where formula-like text is a string cell, not a live formula."""
+    safe = []
+    for value in row:
+        if _formula_like(value):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        safe.append(value)
+    return safe
 
 
 def _resolve(obj, accessor: Accessor):
@@ -80,9 +106,9 @@ def csv_response(rows: Iterable[list], headers: list[str], filename: str) -> Str
 
     def stream():
         yield "\ufeff"  # the BOM tells Excel the file is UTF-8
-        yield writer.writerow(headers)
+        yield writer.writerow([csv_safe(h) for h in headers])
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([csv_safe(v) for v in row])
 
     response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -92,9 +118,9 @@ def csv_response(rows: Iterable[list], headers: list[str], filename: str) -> Str
 def xlsx_response(rows: Iterable[list], headers: list[str], filename: str, title: str) -> FileResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
-    sheet.append(headers)
+    sheet.append(xlsx_safe_row(sheet, headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append(xlsx_safe_row(sheet, row))
     spool = tempfile.TemporaryFile()
     workbook.save(spool)
     spool.seek(0)

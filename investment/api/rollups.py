@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -73,6 +73,8 @@ class RollupSerializer(serializers.ModelSerializer):
 class BatchRateSerializer(serializers.ModelSerializer):
     batch = RefSerializer(read_only=True)
     reported_figure = FigureRefSerializer(read_only=True, allow_null=True, help_text=_("报道中的比率"))
+    numerator_project_ids = serializers.SerializerMethodField(help_text=_("分子项目 id；不含调用者无权查看的项目"))
+    denominator_project_ids = serializers.SerializerMethodField(help_text=_("分母项目 id；不含调用者无权查看的项目"))
 
     class Meta:
         model = BatchRate
@@ -90,6 +92,22 @@ class BatchRateSerializer(serializers.ModelSerializer):
             "reported_figure",
             "computed_at",
         ]
+
+    def _visible(self, ids: list[int]) -> list[int]:
+        # Without the viewset's context nobody was asked who reads: show only what anyone may see.
+        hidden = self.context.get("hidden_project_ids")
+        if hidden is None:
+            hidden = selectors.hidden_project_ids(None)
+            self.context["hidden_project_ids"] = hidden
+        return [pk for pk in ids if pk not in hidden]
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_numerator_project_ids(self, rate) -> list[int]:
+        return self._visible(rate.numerator_project_ids)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_denominator_project_ids(self, rate) -> list[int]:
+        return self._visible(rate.denominator_project_ids)
 
 
 class PipelinePoolSerializer(serializers.ModelSerializer):
@@ -163,6 +181,7 @@ class RankingSerializer(serializers.ModelSerializer):
         description=_(
             "每个范围(区域或园区，含下级)每个指标在截至日期的实际值、目标、完成率、序时进度和差距。"
             "不同来源(审核通过的月度进度、项目节点、报道数据)分行列出，从不混合。"
+            "汇总值和项目数计入全部项目(含未公开项目)：汇总数据是公开的，不列出单个项目。"
         ),
     ),
     retrieve=extend_schema(summary=_("汇总详情")),
@@ -192,7 +211,13 @@ class RollupViewSet(PortalReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary=_("三个一批比率")), retrieve=extend_schema(summary=_("三个一批比率详情"))
+    list=extend_schema(
+        summary=_("三个一批比率"),
+        description=_(
+            "分子、分母和比率计入全部项目；numerator_project_ids/denominator_project_ids 只列出调用者有权查看的项目。"
+        ),
+    ),
+    retrieve=extend_schema(summary=_("三个一批比率详情")),
 )
 class BatchRateViewSet(PortalReadOnlyViewSet):
     serializer_class = BatchRateSerializer
@@ -211,8 +236,22 @@ class BatchRateViewSet(PortalReadOnlyViewSet):
     def get_queryset(self):
         return selectors.batch_rate_list(user=self.request.user)
 
+    def get_serializer_context(self):
+        return super().get_serializer_context() | {
+            "hidden_project_ids": selectors.hidden_project_ids(self.request.user)
+        }
 
-@extend_schema_view(list=extend_schema(summary=_("四库汇总")), retrieve=extend_schema(summary=_("四库汇总详情")))
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("四库汇总"),
+        description=_(
+            "每个范围每个库的项目数、总投资(万元)和本年转入转出。计入全部项目(含未公开项目)："
+            "汇总数据是公开的，不列出单个项目。"
+        ),
+    ),
+    retrieve=extend_schema(summary=_("四库汇总详情")),
+)
 class PipelineViewSet(PortalReadOnlyViewSet):
     serializer_class = PipelinePoolSerializer
     filterset_class = PipelinePoolFilterSet

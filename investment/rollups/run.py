@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from projects.models import Project
 
@@ -124,7 +125,7 @@ def rollup_for_project(*, project_id: int, as_of: dt.date | None = None) -> Roll
 def rollup_for_target(*, target_id: int, as_of: dt.date | None = None) -> RollupSummary:
     """After a target changed: only the target's own scope compares against it."""
     target = Target.objects.select_related("campaign_year").get(pk=target_id)
-    if as_of is None and target.campaign_year.year != dt.date.today().year:
+    if as_of is None and target.campaign_year.year != timezone.localdate().year:
         as_of = default_as_of(target.campaign_year.year)
     return rollup_scopes(
         campaign_year=target.campaign_year,

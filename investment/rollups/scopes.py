@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
 from parks.models import Park, Region
 from projects.models import Project
@@ -99,7 +100,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
     """Today within the current year; the last day of a past year."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return today if year >= today.year else dt.date(year, 12, 31)
 
 

@@ -11,6 +11,8 @@ from parks.models import IndustryChain, Park, Region
 
 from ..filtersets import PERIOD_INPUT_FORMATS
 from ..models import (
+    MAX_ID,
+    MAX_MONEY,
     MONEY,
     Category,
     Company,
@@ -229,7 +231,13 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
         queryset=get_user_model().objects.all(), many=True, required=False, help_text=_("填报人员(用户 id)")
     )
     total_investment = serializers.DecimalField(
-        max_digits=16, decimal_places=2, allow_null=True, required=False, min_value=0, help_text=_("总投资，单位万元")
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        min_value=0,
+        max_value=MAX_MONEY,
+        help_text=_("总投资，单位万元"),
     )
 
     class Meta:
@@ -315,9 +323,9 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 class ProgressReportWriteSerializer(serializers.Serializer):
     """Input only: the service does the checks that need the database (month, totals, duplicates)."""
 
-    project = serializers.IntegerField()
+    project = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     period = serializers.DateField(input_formats=PERIOD_INPUT_FORMATS)
-    investment_completed = serializers.DecimalField(**MONEY)
+    investment_completed = serializers.DecimalField(min_value=0, max_value=MAX_MONEY, **MONEY)
     physical_progress = serializers.IntegerField(required=False, default=0)
     stage = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     workers_on_site = serializers.IntegerField(required=False, default=0)
@@ -326,7 +334,7 @@ class ProgressReportWriteSerializer(serializers.Serializer):
 
 
 class ProgressReportUpdateSerializer(serializers.Serializer):
-    investment_completed = serializers.DecimalField(required=False, **MONEY)
+    investment_completed = serializers.DecimalField(required=False, min_value=0, max_value=MAX_MONEY, **MONEY)
     physical_progress = serializers.IntegerField(required=False)
     stage = serializers.CharField(required=False, allow_blank=True, max_length=200)
     workers_on_site = serializers.IntegerField(required=False)
@@ -340,7 +348,20 @@ class ReturnSerializer(serializers.Serializer):
 
 
 class BulkApproveSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, help_text=_("报告 id"))
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, help_text=_("报告 id")
+    )
+
+
+class TemplateQuerySerializer(serializers.Serializer):
+    """The query of the bulk-entry template: a month and optionally some projects."""
+
+    period = serializers.DateField(input_formats=PERIOD_INPUT_FORMATS, required=False, help_text=_("YYYY-MM，默认本月"))
+    project = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        help_text=_("只包含这些项目；默认本人负责的全部项目"),
+    )
 
 
 class BulkApprovedSerializer(serializers.Serializer):

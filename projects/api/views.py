@@ -18,7 +18,7 @@ from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
 from .. import selectors, services
 from ..filtersets import CompanyFilterSet, ProgressReportFilterSet, ProjectFilterSet
-from ..models import ProgressReport
+from ..models import EARLIEST_PERIOD, ProgressReport
 from . import serializers as s
 from .serializers import CompanySerializer, ProjectSerializer, ProjectWriteSerializer
 
@@ -373,21 +373,25 @@ class ProgressReportViewSet(PortalModelViewSet):
 
     @extend_schema(
         summary=_("批量填报模板(XLSX)"),
-        parameters=[
-            OpenApiParameter("period", str, description=_("YYYY-MM，默认本月")),
-            OpenApiParameter("project", int, many=True, description=_("只包含这些项目；默认本人负责的全部项目")),
-        ],
+        parameters=[s.TemplateQuerySerializer],
         responses={(200, XLSX): bytes},
     )
     @action(detail=False, methods=["get"], url_path="xlsx-template", filter_backends=[], pagination_class=None)
     def xlsx_template(self, request):
-        period_field = s.ProgressReportWriteSerializer().fields["period"]
-        raw = request.query_params.get("period")
-        period = period_field.run_validation(raw).replace(day=1) if raw else selectors.current_period()
+        query = {
+            "period": request.query_params.get("period") or None,
+            "project": request.query_params.getlist("project"),
+        }
+        data = s.TemplateQuerySerializer(data={k: v for k, v in query.items() if v})
+        data.is_valid(raise_exception=True)
+        period = data.validated_data.get("period")
+        period = period.replace(day=1) if period else selectors.current_period()
+        if period < EARLIEST_PERIOD:
+            raise exceptions.ValidationError({"period": [gettext("月份不能早于 2000-01。")]})
         projects = selectors.staff_project_list(user=request.user)
-        wanted = request.query_params.getlist("project")
+        wanted = data.validated_data.get("project")
         if wanted:
-            projects = projects.filter(pk__in=[int(p) for p in wanted if p.isdigit()])
+            projects = projects.filter(pk__in=wanted)
         content = services.progress_template_xlsx(projects=projects, period=period)
         response = HttpResponse(content, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="progress-{period:%Y-%m}.xlsx"'

@@ -93,3 +93,11 @@ def test_clear_refuses_when_real_data_protects_a_synthetic_row():
     assert Project.objects.filter(is_synthetic=True).count() == 2
     assert ProgressReport.objects.count() == 2
     assert Company.objects.filter(pk=company.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("companies", [-5, -1])
+def test_negative_company_count_is_a_command_error(companies):
+    with pytest.raises(CommandError, match="--companies"):
+        call_command("generate_synthetic", projects=3, months=1, companies=companies)
+    assert not Project.objects.filter(is_synthetic=True).exists()

@@ -29,6 +29,10 @@ class Command(BaseCommand):
         if day and year and day.year != year:
             raise CommandError(f"--as-of {day} is not in --year {year}")
         if project is not None:
+            if year is not None:
+                # A project's roll-up covers every campaign year (or the year of --as-of); a --year would
+                # be silently ignored, so say so instead.
+                raise CommandError("--project rolls up every campaign year; give --as-of instead of --year")
             if not Project.objects.filter(pk=project).exists():
                 raise CommandError(f"no project with id {project}")
             summaries = {"project": rollup_for_project(project_id=project, as_of=day)}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from parks.models import IndustryChain, Park, Region
@@ -35,6 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args, projects, months, companies, seed, clear, **options):
         if projects < 0 or months < 0 or months > 120:
             raise CommandError("--projects must be ≥ 0 and --months between 0 and 120")
+        if companies < 0:
+            raise CommandError("--companies must be ≥ 0 (0: one company per five projects)")
         rng = random.Random(seed)
         if clear:
             self._clear()
@@ -65,7 +68,8 @@ class Command(BaseCommand):
                 projects,
                 "projects",
             )
-            periods = _months(months, datetime.date.today().replace(day=1))
+            # The month as it is in the district (Asia/Shanghai), not on the host's clock.
+            periods = _months(months, timezone.localdate().replace(day=1))
             reports = (
                 ProgressReport(
                     project_id=project.pk,
