@@ -14,6 +14,13 @@
     return value === null || value === undefined ? null : Number(value);
   }
 
+  // Tooltips are HTML; names and labels come from data staff can edit, so they are escaped.
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function fmt(value) {
     if (value === null || value === undefined || isNaN(value)) return "—";
     return Number(value).toLocaleString(document.documentElement.lang || "zh-CN", { maximumFractionDigits: 2 });
@@ -84,8 +91,8 @@
       var steps = data.items.length;
       option.tooltip.trigger = "item";
       option.tooltip.formatter = function (p) {
-        return p.name + "<br>" + data.labels.count + ": " + fmt(p.data.count) + "<br>" +
-          data.labels.investment + ": " + p.data.investment;
+        return esc(p.name) + "<br>" + esc(data.labels.count) + ": " + fmt(p.data.count) + "<br>" +
+          esc(data.labels.investment) + ": " + esc(p.data.investment);
       };
       option.series = [{
         type: "funnel",
@@ -111,9 +118,9 @@
       option.tooltip.trigger = "axis";
       option.tooltip.formatter = function (params) {
         var index = params.length ? params[0].dataIndex : 0;
-        var lines = ["<b>" + data.categories[index] + "</b>", data.formulas[index]];
+        var lines = ["<b>" + esc(data.categories[index]) + "</b>", esc(data.formulas[index])];
         params.forEach(function (p) {
-          if (p.value !== null && p.value !== undefined) lines.push(p.marker + p.seriesName + ": " + fmt(p.value) + "%");
+          if (p.value !== null && p.value !== undefined) lines.push(p.marker + esc(p.seriesName) + ": " + fmt(p.value) + "%");
         });
         return lines.join("<br>");
       };
