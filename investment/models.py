@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Pool, Signal
+from projects.models import MONEY, Pool, Signal
 
 
 class Report(models.Model):
@@ -253,7 +253,6 @@ class Target(models.Model):
 
 # Roll-ups: what the background jobs compute from the data above (see investment/rollups/).
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
 AMOUNT = {"max_digits": 24, "decimal_places": 4}
 POINTS = {"max_digits": 9, "decimal_places": 2}
 
