@@ -5,8 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .highlight import highlight_quotes, quote_in_context
 from .models import CampaignYear, Figure, Indicator, Report, Target
+from .sources.highlight import highlight_quotes, quote_in_context
 
 PROVENANCE = ("report", "quote", "quote_offset", "value_printed", "unit_printed")
 

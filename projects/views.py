@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from investment import selectors as investment_selectors
+from investment.dashboards import selectors as investment_selectors
 from investment.models import BatchRate, PipelinePool
 from investment.rollups.batches import STEPS as BATCH_STEPS
-from investment.templatetags.portal import wan_yuan
 from parks.models import Park, Region
 from shangdang_portal.permissions import can_edit_progress, can_see_progress, is_reviewer
+from shangdang_portal.templatetags.portal import wan_yuan
 
 from . import selectors, services
 from .filtersets import ProjectFilterSet

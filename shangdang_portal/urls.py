@@ -17,7 +17,8 @@ urlpatterns = [
     path("api/v1/", include("shangdang_portal.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("investment.urls")),
+    path("", include("investment.dashboards.urls")),
+    path("", include("investment.sources.urls")),
     path("", include("projects.page_urls")),
     path("", include("parks.urls")),
 ]

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from projects.api.serializers import RefSerializer
 from shangdang_portal.viewsets import PortalReadOnlyViewSet
 
-from .. import selectors
 from ..filtersets import (
     BatchRateFilterSet,
     PipelinePoolFilterSet,
@@ -19,6 +18,7 @@ from ..filtersets import (
     RollupFilterSet,
 )
 from ..models import BatchRate, PipelinePool, ProjectSignal, Ranking, RankingEntry, Rollup
+from ..rollups import selectors
 from .serializers import IndicatorRefSerializer
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from shangdang_portal.viewsets import PortalReadOnlyViewSet
 
-from .. import selectors
+from ..campaigns import selectors as campaign_selectors
 from ..filtersets import (
     CampaignYearFilterSet,
     FigureFilterSet,
@@ -13,6 +13,7 @@ from ..filtersets import (
     ReportFilterSet,
     TargetFilterSet,
 )
+from ..sources import selectors as source_selectors
 from .serializers import (
     CampaignYearSerializer,
     FigureSerializer,
@@ -44,7 +45,7 @@ class ReportViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return selectors.report_list(user=self.request.user)
+        return source_selectors.report_list(user=self.request.user)
 
     def get_serializer_class(self):
         return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
@@ -69,7 +70,7 @@ class IndicatorViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return selectors.indicator_list(user=self.request.user)
+        return campaign_selectors.indicator_list(user=self.request.user)
 
 
 @extend_schema_view(
@@ -102,7 +103,7 @@ class FigureViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return selectors.figure_list(user=self.request.user)
+        return source_selectors.figure_list(user=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary=_("目标列表")), retrieve=extend_schema(summary=_("目标详情")))
@@ -122,7 +123,7 @@ class TargetViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return selectors.target_list(user=self.request.user)
+        return campaign_selectors.target_list(user=self.request.user)
 
 
 @extend_schema_view(
@@ -140,4 +141,4 @@ class CampaignYearViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return selectors.campaign_year_list(user=self.request.user)
+        return campaign_selectors.campaign_year_list(user=self.request.user)

@@ -17,8 +17,8 @@ from ..models import CampaignYear, Indicator, PipelinePool, Rollup, Target
 from .batches import batch_rates_compute
 from .indicators import computed_rows, reported_rows, scopes_with_targets, write_rows
 from .pipeline import pipeline_compute
+from .project_signals import signals_compute
 from .scopes import ScopeTree, default_as_of
-from .signals import signals_compute
 
 
 @dataclass

@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
+from investment.dashboards.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
 from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Report, Rollup, RollupSource
 from investment.rollups.run import rollup_year
-from investment.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
 from projects.models import Project
 
 from .builders import d, project, report

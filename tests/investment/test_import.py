@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from investment.curation import CURATION_DIR, REPORTS_DIR, load_all
 from investment.models import Figure, Report, Target
+from investment.sources.curation import CURATION_DIR, REPORTS_DIR, load_all
 from parks.models import Park, Region
 from projects.models import Company, Project
 

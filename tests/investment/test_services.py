@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from investment.campaigns.services import annual_plan_set, target_update
 from investment.models import AnnualPlan, Indicator, Ranking, Rollup, Target
 from investment.rollups.rankings import ranking_publish
 from investment.rollups.run import rollup_year
-from investment.services import annual_plan_set, target_update
 
 from .builders import d, project, report
 
@@ -59,7 +59,7 @@ def test_annual_plan_set_validates_and_updates_in_place(world, eager_tasks, djan
 
 @pytest.mark.django_db
 def test_a_published_ranking_is_frozen_while_the_current_one_moves(world):
-    from investment.selectors import ranking_compare
+    from investment.rollups.selectors import ranking_compare
 
     a, b, c = project(world["district"]), project(world["other"]), project(world["district"])
     for p, plan in ((a, 100), (b, 100), (c, 100)):

@@ -7,7 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from investment.templatetags.portal import percent, wan_yuan
+from shangdang_portal.templatetags.portal import percent, wan_yuan
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from tqdm import tqdm
 
-from investment.curation import CurationError
-from investment.importer import import_reports
+from investment.sources.curation import CurationError
+from investment.sources.importer import import_reports
 
 STEPS = [
     "indicators",

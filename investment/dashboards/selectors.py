@@ -1,34 +1,18 @@
-"""Reads of reports, indicators, figures, targets, campaign years and roll-ups; anonymous callers see published
-reports only; and the reads behind the dashboards, all from the stored roll-up rows: key figures against
-targets, signals, the monthly trend, the 四库 pipeline, the 三个一批 rates and the rankings."""
+"""The reads behind the dashboards, all from the stored roll-up rows: key figures against targets, signals,
+the monthly trend, the 四库 pipeline, the 三个一批 rates and the rankings."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from parks.models import Park, Region
 from projects.models import Project, Signal
-from shangdang_portal import roles
-from shangdang_portal.filtering import apply_filterset
-from shangdang_portal.permissions import assigned_project_ids
 
-from .filtersets import (
-    BatchRateFilterSet,
-    CampaignYearFilterSet,
-    FigureFilterSet,
-    IndicatorFilterSet,
-    PipelinePoolFilterSet,
-    ProjectSignalFilterSet,
-    RankingFilterSet,
-    ReportFilterSet,
-    RollupFilterSet,
-    TargetFilterSet,
-)
-from .models import (
+from ..models import (
     BatchRate,
     CampaignYear,
     Figure,
@@ -36,61 +20,21 @@ from .models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
-    RankingEntry,
     Report,
     Rollup,
     RollupScope,
     RollupSource,
-    Target,
     TargetBasis,
 )
-from .rollups.indicators import counted_progress
-from .rollups.pipeline import pipeline_flows
-from .rollups.rankings import ranked_rollups
-from .rollups.scopes import ScopeTree, year_start
-
-
-def visible_reports(user) -> QuerySet[Report]:
-    """A report is published once it has a publication date; before that only signed-in readers see it."""
-    if getattr(user, "is_authenticated", False):
-        return Report.objects.all()
-    return Report.objects.filter(published_on__isnull=False)
-
-
-def report_list(*, user, filters: dict | None = None) -> QuerySet[Report]:
-    # The full text is large: lists leave it out, the detail view reads it.
-    queryset = visible_reports(user).defer("text").order_by("-published_on", "file_name", "pk")
-    return apply_filterset(ReportFilterSet, filters, queryset)
-
-
-def indicator_list(*, user=None, filters: dict | None = None) -> QuerySet[Indicator]:
-    return apply_filterset(IndicatorFilterSet, filters, Indicator.objects.order_by("code", "pk"))
-
-
-def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
-    """Figures of the reports the user may see; for callers who cannot read everything, not those of
-    unpublished projects either."""
-    queryset = Figure.objects.filter(report__in=visible_reports(user).values("pk"))
-    if not roles.can_read_all(user):
-        queryset = queryset.filter(Q(project__isnull=True) | Q(project__is_public=True))
-    queryset = queryset.select_related("report", "indicator", "region", "park", "project", "company").defer(
-        "report__text"
-    )
-    return apply_filterset(FigureFilterSet, filters, queryset.order_by("report", "quote_offset", "pk"))
-
-
-def target_list(*, user=None, filters: dict | None = None) -> QuerySet[Target]:
-    queryset = Target.objects.select_related("campaign_year", "indicator", "region", "park", "source_figure")
-    queryset = queryset.defer("source_figure__quote", "source_figure__note")
-    return apply_filterset(TargetFilterSet, filters, queryset.order_by("-campaign_year__year", "indicator__code", "pk"))
-
-
-def campaign_year_list(*, user=None, filters: dict | None = None) -> QuerySet[CampaignYear]:
-    return apply_filterset(CampaignYearFilterSet, filters, CampaignYear.objects.order_by("-year", "pk"))
-
+from ..rollups.indicators import counted_progress
+from ..rollups.pipeline import pipeline_flows
+from ..rollups.scopes import ScopeTree, year_start
+from ..sources.selectors import figure_list, visible_reports
 
 # The portal's home district: the overview speaks about it first.
 HOME_REGION = "上党区"
+
+
 # Sources stand side by side in this order; they are never added together.
 SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.MILESTONES]
 
@@ -212,30 +156,6 @@ def batch_rates(*, as_of: date) -> list[BatchRate]:
     )
 
 
-def printed_batch_rates(*, user) -> list[Figure]:
-    """Every 三个一批 rate printed in a report the user may see, oldest first."""
-    return list(
-        figure_list(user=user)
-        .filter(indicator__code__in=BatchRate.Kind.values)
-        .select_related("region")
-        .order_by("period_end", "report__published_on", "pk")
-    )
-
-
-def reports_latest(*, user, limit: int = 5) -> QuerySet[Report]:
-    return (
-        visible_reports(user)
-        .defer("text")
-        .annotate(figure_count=Count("figures"))
-        .order_by("-published_on", "file_name", "pk")[:limit]
-    )
-
-
-def report_figures(*, report: Report, user) -> QuerySet[Figure]:
-    """The figures of one report the user may see (not those of unpublished projects for the public)."""
-    return figure_list(user=user).filter(report=report)
-
-
 @dataclass
 class RankRow:
     name: str
@@ -290,89 +210,20 @@ def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
     return result
 
 
-def rollup_list(*, user=None, filters: dict | None = None) -> QuerySet[Rollup]:
-    queryset = Rollup.objects.select_related("campaign_year", "region", "park", "indicator", "figure").defer(
-        "figure__quote", "figure__note"
+def printed_batch_rates(*, user) -> list[Figure]:
+    """Every 三个一批 rate printed in a report the user may see, oldest first."""
+    return list(
+        figure_list(user=user)
+        .filter(indicator__code__in=BatchRate.Kind.values)
+        .select_related("region")
+        .order_by("period_end", "report__published_on", "pk")
     )
-    return apply_filterset(RollupFilterSet, filters, queryset.order_by("-as_of", "indicator__code", "pk"))
 
 
-def batch_rate_list(*, user=None, filters: dict | None = None) -> QuerySet[BatchRate]:
-    queryset = BatchRate.objects.select_related("batch", "reported_figure").defer(
-        "reported_figure__quote", "reported_figure__note"
+def reports_latest(*, user, limit: int = 5) -> QuerySet[Report]:
+    return (
+        visible_reports(user)
+        .defer("text")
+        .annotate(figure_count=Count("figures"))
+        .order_by("-published_on", "file_name", "pk")[:limit]
     )
-    return apply_filterset(BatchRateFilterSet, filters, queryset.order_by("-as_of", "batch__name", "kind", "pk"))
-
-
-def hidden_project_ids(user) -> set[int]:
-    """Projects a caller may not even learn the id of: unpublished ones, unless the caller reads everything
-    or reports on them (the rule of project_signal_list)."""
-    if roles.can_read_all(user):
-        return set()
-    hidden = Project.objects.filter(is_public=False).exclude(pk__in=assigned_project_ids(user))
-    return set(hidden.values_list("pk", flat=True))
-
-
-def pipeline_list(*, user=None, filters: dict | None = None) -> QuerySet[PipelinePool]:
-    queryset = PipelinePool.objects.select_related("campaign_year", "region", "park")
-    return apply_filterset(PipelinePoolFilterSet, filters, queryset.order_by("-as_of", "scope_kind", "pool", "pk"))
-
-
-def project_signal_list(*, user, filters: dict | None = None) -> QuerySet[ProjectSignal]:
-    """Signals of the projects the user may see: unpublished projects only for those who read everything and
-    for the staff assigned to them."""
-    queryset = ProjectSignal.objects.select_related("project", "campaign_year")
-    if not roles.can_read_all(user):
-        queryset = queryset.filter(Q(project__is_public=True) | Q(project__in=assigned_project_ids(user)))
-    return apply_filterset(ProjectSignalFilterSet, filters, queryset.order_by("-as_of", "project__name", "pk"))
-
-
-def ranking_list(*, user=None, filters: dict | None = None) -> QuerySet[Ranking]:
-    queryset = Ranking.objects.select_related("campaign_year", "indicator").prefetch_related(
-        Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park"))
-    )
-    return apply_filterset(RankingFilterSet, filters, queryset.order_by("-period", "scope_kind", "pk"))
-
-
-def ranking_compare(*, ranking: Ranking) -> dict:
-    """The frozen entries of a published month beside the ranking recomputed from the newest roll-up."""
-    newest = Rollup.objects.filter(campaign_year=ranking.campaign_year).aggregate(newest=Max("as_of"))["newest"]
-    current = []
-    if newest:
-        for rank, row in ranked_rollups(
-            campaign_year=ranking.campaign_year,
-            indicator=ranking.indicator,
-            source=ranking.source,
-            scope_kind=ranking.scope_kind,
-            as_of=newest,
-        ):
-            current.append(
-                {
-                    "rank": rank,
-                    "region": row.region_id,
-                    "park": row.park_id,
-                    "name": str(row.region or row.park),
-                    "target": row.target,
-                    "actual": row.actual,
-                    "completion_rate": row.completion_rate,
-                }
-            )
-    frozen = [
-        {
-            "rank": e.rank,
-            "region": e.region_id,
-            "park": e.park_id,
-            "name": str(e.region or e.park),
-            "target": e.target,
-            "actual": e.actual,
-            "completion_rate": e.completion_rate,
-        }
-        for e in ranking.entries.all()
-    ]
-    return {
-        "frozen_at": ranking.frozen_at,
-        "as_of": ranking.as_of,
-        "frozen": frozen,
-        "current_as_of": newest,
-        "current": current,
-    }

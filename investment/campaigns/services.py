@@ -10,14 +10,8 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project
 
-from .models import AnnualPlan, CampaignYear, Measure, Target
-
-
-def rollup_project_on_commit(*, project_id: int) -> None:
-    """For any service that changes what a project counts (approving a progress report does)."""
-    from .tasks import rollup_project_task
-
-    transaction.on_commit(lambda: rollup_project_task.delay(project_id))
+from ..models import AnnualPlan, CampaignYear, Measure, Target
+from ..rollups.services import rollup_project_on_commit, rollup_target_on_commit
 
 
 @transaction.atomic
@@ -34,9 +28,7 @@ def target_update(*, target: Target, value: Decimal, comparator: str | None = No
         target.unit = unit
     target.full_clean()
     target.save()
-    from .tasks import rollup_target_task
-
-    transaction.on_commit(lambda: rollup_target_task.delay(target.pk))
+    rollup_target_on_commit(target_id=target.pk)
     return target
 
 

@@ -1,7 +1,7 @@
 """Reads and checks the curation files (fixtures/curation/*.yaml) against the report texts.
 
 Pure Python on purpose: reviewers run it on a file while editing it
-(`python -m investment.curation fixtures/curation/000.yaml`), and the `import_reports`
+(`python -m investment.sources.curation fixtures/curation/000.yaml`), and the `import_reports`
 command builds the database from what it returns, so the two can never disagree.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 CURATION_DIR = FIXTURES_DIR / "curation"
 REPORTS_DIR = FIXTURES_DIR / "reports"
 

@@ -27,7 +27,7 @@ from .curation import (
     merge_entities,
     parse_partial_date,
 )
-from .models import CampaignYear, Figure, Indicator, Report, Target
+from ..models import CampaignYear, Figure, Indicator, Report, Target
 
 
 @dataclass

@@ -1,28 +1,23 @@
-"""Pages over targets, figures and reports: the overview (总览), rankings and the source reports."""
+"""Dashboard pages over the roll-ups: the overview (总览) and the rankings (晾晒比拼)."""
 
 from decimal import Decimal
 
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import Signal
 from projects.selectors import visible_projects
-from shangdang_portal.roles import can_read_all
+from shangdang_portal.templatetags.portal import indicator_name, number
 
+from ..models import Measure, RollupSource
+from ..rollups.indicators import MILESTONE_INDICATORS
+from ..sources.views import figure_url
 from . import selectors
-from .highlight import highlight_quotes
-from .models import Measure, RollupSource
-from .rollups.indicators import MILESTONE_INDICATORS
-from .templatetags.portal import indicator_name, number
-
-
-def _figure_url(figure) -> str:
-    return f"{reverse('investment:report', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
-
 
 SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
+
+
 # Roll-up indicators counted from milestones, and the milestone each one lists.
 MILESTONE_KINDS = {code: str(kind) for code, kind in MILESTONE_INDICATORS.items()}
 
@@ -31,7 +26,7 @@ def _actual_url(row, *, year: int) -> str:
     """Where a roll-up actual comes from: the quoted figure, or the projects behind a computed count."""
     list_url = reverse("projects:list")
     if row.source == RollupSource.REPORT:
-        return _figure_url(row.figure)
+        return figure_url(row.figure)
     scope = f"region={row.region_id}" if row.region_id else f"park={row.park_id}"
     if row.source == RollupSource.MILESTONES and row.indicator.code in MILESTONE_KINDS:
         kind = MILESTONE_KINDS[row.indicator.code]
@@ -141,23 +136,3 @@ def rankings(request):
         (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
     ]
     return render(request, "investment/rankings.html", {"year": year, "as_of": as_of, "sections": sections})
-
-
-def report_list(request):
-    reports = selectors.report_list(user=request.user).annotate(figure_count=Count("figures"))
-    return render(request, "investment/report_list.html", {"reports": reports})
-
-
-def report_detail(request, pk: int):
-    report = get_object_or_404(selectors.visible_reports(request.user), pk=pk)
-    figures = list(selectors.report_figures(report=report, user=request.user))
-    return render(
-        request,
-        "investment/report_detail.html",
-        {
-            "report": report,
-            "figures": figures,
-            "marked_text": highlight_quotes(report.text, figures),
-            "can_read_all": can_read_all(request.user),
-        },
-    )

@@ -1,0 +1,38 @@
+"""The investment app's models, one module per concept: source reports and figures, the campaign
+(indicators, years, targets, annual plans) and the roll-ups computed from them."""
+
+from .campaigns import AnnualPlan, CampaignYear, Comparator, Indicator, Measure, Target
+from .rollups import (
+    BatchRate,
+    PipelinePool,
+    ProjectSignal,
+    Ranking,
+    RankingEntry,
+    Rollup,
+    RollupScope,
+    RollupSource,
+    TargetBasis,
+)
+from .sources import SCOPE_FIELDS, Figure, Report, ScopeKind
+
+__all__ = [
+    "SCOPE_FIELDS",
+    "AnnualPlan",
+    "BatchRate",
+    "CampaignYear",
+    "Comparator",
+    "Figure",
+    "Indicator",
+    "Measure",
+    "PipelinePool",
+    "ProjectSignal",
+    "Ranking",
+    "RankingEntry",
+    "Report",
+    "Rollup",
+    "RollupScope",
+    "RollupSource",
+    "ScopeKind",
+    "Target",
+    "TargetBasis",
+]

@@ -1,0 +1,12 @@
+"""Source report page URLs: the list and one report with its figures."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "sources"
+
+urlpatterns = [
+    path("reports/", views.report_list, name="list"),
+    path("reports/<int:pk>/", views.report_detail, name="detail"),
+]
