@@ -5,10 +5,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CampaignYear, Figure, Indicator, Report, Target
+from .models import CampaignYear, Figure, Indicator, SourceReport, Target
 from .sources.highlight import highlight_quotes, quote_in_context
 
-PROVENANCE = ("report", "quote", "quote_offset", "value_printed", "unit_printed")
+PROVENANCE = ("source_report", "quote", "quote_offset", "value_printed", "unit_printed")
 
 
 class FigureInline(admin.TabularInline):
@@ -34,7 +34,7 @@ class FigureInline(admin.TabularInline):
         return False
 
 
-@admin.register(Report)
+@admin.register(SourceReport)
 class ReportAdmin(admin.ModelAdmin):
     list_display = ("title", "publisher", "published_label", "file_name", "figure_count")
     search_fields = ("title", "publisher", "text")
@@ -61,10 +61,10 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "scope_kind", "scope_name", "value", "unit", "kind", "period_label", "report")
-    list_filter = ("kind", "measure", "scope_kind", "report", "indicator", "is_synthetic")
+    list_display = ("__str__", "scope_kind", "scope_name", "value", "unit", "kind", "period_label", "source_report")
+    list_filter = ("kind", "measure", "scope_kind", "source_report", "indicator", "is_synthetic")
     search_fields = ("quote", "subject", "indicator__name_zh", "project__name", "region__name", "park__name")
-    list_select_related = ("indicator", "report", "region", "park", "project", "company")
+    list_select_related = ("indicator", "source_report", "region", "park", "project", "company")
     readonly_fields = (*PROVENANCE, "quote_in_context")
     autocomplete_fields = ("region", "park", "project", "company")
 

@@ -16,7 +16,7 @@ from .models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
-    Report,
+    SourceReport,
     Rollup,
     RollupScope,
     RollupSource,
@@ -25,7 +25,7 @@ from .models import (
 )
 
 
-class ReportFilterSet(django_filters.FilterSet):
+class SourceReportFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("标题或发布者中包含的文字"))
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("发布日期起"))
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("发布日期止"))
@@ -34,7 +34,7 @@ class ReportFilterSet(django_filters.FilterSet):
     )
 
     class Meta:
-        model = Report
+        model = SourceReport
         fields = ["q"]
 
     def search(self, queryset, name, value):
@@ -57,7 +57,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
 
 class FigureFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("事项或原文中包含的文字"))
-    report = django_filters.ModelChoiceFilter(queryset=Report.objects.all(), label=_("来源报道"))
+    source_report = django_filters.ModelChoiceFilter(queryset=SourceReport.objects.all(), label=_("来源报道"))
     indicator = django_filters.CharFilter(
         field_name="indicator__code", label=_("指标"), help_text=_("指标代码，例如 fixed_asset_investment")
     )
@@ -76,15 +76,15 @@ class FigureFilterSet(django_filters.FilterSet):
         fields=(
             ("period_end", "period_end"),
             ("value", "value"),
-            ("report", "report"),
+            ("source_report", "source_report"),
             ("quote_offset", "quote_offset"),
         ),
-        default=("report", "quote_offset"),
+        default=("source_report", "quote_offset"),
     )
 
     class Meta:
         model = Figure
-        fields = ["q", "report", "indicator", "kind", "unit"]
+        fields = ["q", "source_report", "indicator", "kind", "unit"]
 
     def search(self, queryset, name, value):
         return queryset.filter(text_search(value, ["subject", "quote"])) if value.strip() else queryset

@@ -36,7 +36,7 @@ class FigureInline(admin.TabularInline):
     model = Figure
     fk_name = "project"
     extra = 0
-    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "report", "quote")
+    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "source_report", "quote")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("来源数据(只读)")

@@ -210,7 +210,7 @@ class Milestone(models.Model):
         related_name="milestones",
     )
     report = models.ForeignKey(
-        "investment.Report", verbose_name=_("来源报道"), null=True, blank=True, on_delete=models.PROTECT
+        "investment.SourceReport", verbose_name=_("来源报道"), null=True, blank=True, on_delete=models.PROTECT
     )
     quote = models.TextField(_("原文"), blank=True)
     history = HistoricalRecords()

@@ -339,9 +339,9 @@ def project_file_get(*, user, pk) -> Project | None:
             ),
             Prefetch(
                 "figures",
-                queryset=Figure.objects.select_related("report", "indicator")
-                .defer("report__text")
-                .order_by("report", "quote_offset"),
+                queryset=Figure.objects.select_related("source_report", "indicator")
+                .defer("source_report__text")
+                .order_by("source_report", "quote_offset"),
             ),
             Prefetch(
                 "progress_reports",

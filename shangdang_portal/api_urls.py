@@ -1,4 +1,5 @@
-"""The /api/v1/ router. Each app adds its viewsets here with one `router.register(...)` line."""
+"""The /api/v1/ router, mounted under the URL namespace `api` (`api:project-list`), so an API route name
+is never confused with a page's (`projects:list`). Each app adds its viewsets here with one line."""
 
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +14,7 @@ from investment.api.views import (
     CampaignYearViewSet,
     FigureViewSet,
     IndicatorViewSet,
-    ReportViewSet,
+    SourceReportViewSet,
     TargetViewSet,
 )
 from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
@@ -28,7 +29,7 @@ router.register("industry-chains", IndustryChainViewSet, basename="industry-chai
 router.register("companies", CompanyViewSet, basename="company")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
-router.register("reports", ReportViewSet, basename="report")
+router.register("source-reports", SourceReportViewSet, basename="source-report")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("targets", TargetViewSet, basename="target")

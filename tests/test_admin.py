@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from investment.models import Figure, Report
+from investment.models import Figure, SourceReport
 from projects.models import Project
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +40,8 @@ def test_chinese_search_finds_projects(staff_client):
 
 
 def test_report_page_highlights_every_figure_quote(staff_client):
-    report = Report.objects.get(file_name__startswith="004")
-    html = staff_client.get(reverse("admin:investment_report_change", args=[report.pk])).content.decode()
+    report = SourceReport.objects.get(file_name__startswith="004")
+    html = staff_client.get(reverse("admin:investment_sourcereport_change", args=[report.pk])).content.decode()
     marks = {
         int(pk): unescape(body)
         for ids, body in re.findall(

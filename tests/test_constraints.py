@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from investment.models import CampaignYear, Figure, Indicator, Report, Target
+from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
 from parks.models import Park, Region
 from projects.models import Milestone, PoolMove, ProgressReport, Project
 
@@ -22,7 +22,7 @@ def base():
     zone = Park.objects.create(name="开发区甲", kind="development_zone", region=district)
     park = Park.objects.create(name="园区乙", kind="sub_park", parent=zone, region=district)
     cluster = Park.objects.create(name="园中园丙", kind="cluster", parent=park, region=district)
-    report = Report.objects.create(file_name="r.txt", title="r", text="全年签约额目标145亿元。", sha256="0" * 64)
+    report = SourceReport.objects.create(file_name="r.txt", title="r", text="全年签约额目标145亿元。", sha256="0" * 64)
     indicator = Indicator.objects.create(
         code="signed_amount", name_zh="签约额", name_en="Signed", unit="万元", nature="cumulative"
     )
@@ -51,7 +51,7 @@ def _rejected(obj, message_part):
 
 def _figure(base, **overrides):
     fields = dict(
-        report=base["report"],
+        source_report=base["report"],
         indicator=base["indicator"],
         scope_kind="region",
         region=base["district"],

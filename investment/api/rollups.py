@@ -33,7 +33,7 @@ class FigureRefSerializer(serializers.Serializer):
     value_printed = serializers.CharField(read_only=True)
     unit_printed = serializers.CharField(read_only=True)
     period_end = serializers.DateField(read_only=True, allow_null=True)
-    report_id = serializers.IntegerField(read_only=True)
+    source_report_id = serializers.IntegerField(read_only=True)
 
 
 class RollupSerializer(serializers.ModelSerializer):

@@ -6,18 +6,18 @@ from rest_framework import serializers
 
 from projects.api.serializers import RefSerializer
 
-from ..models import CampaignYear, Figure, Indicator, Report, Target
+from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class SourceReportSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Report
+        model = SourceReport
         fields = ["id", "file_name", "title", "publisher", "published_on", "published_label", "covers"]
 
 
-class ReportDetailSerializer(ReportSerializer):
-    class Meta(ReportSerializer.Meta):
-        fields = [*ReportSerializer.Meta.fields, "text", "sha256"]
+class ReportDetailSerializer(SourceReportSerializer):
+    class Meta(SourceReportSerializer.Meta):
+        fields = [*SourceReportSerializer.Meta.fields, "text", "sha256"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -33,7 +33,7 @@ class IndicatorRefSerializer(serializers.Serializer):
     name_zh = serializers.CharField(read_only=True)
 
 
-class ReportRefSerializer(serializers.Serializer):
+class SourceReportRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     published_on = serializers.DateField(read_only=True, allow_null=True)
@@ -46,7 +46,7 @@ class ReportRefSerializer(serializers.Serializer):
             response_only=True,
             value={
                 "id": 10,
-                "report": {"id": 1, "title": "上党区重大项目建设综述", "published_on": "2024-07-02"},
+                "source_report": {"id": 1, "title": "上党区重大项目建设综述", "published_on": "2024-07-02"},
                 "indicator": {"code": "fixed_asset_investment", "name_zh": "固定资产投资"},
                 "scope_kind": "region",
                 "scope": {"id": 2, "name": "上党区"},
@@ -63,7 +63,7 @@ class ReportRefSerializer(serializers.Serializer):
     ]
 )
 class FigureSerializer(serializers.ModelSerializer):
-    report = ReportRefSerializer(read_only=True, help_text=_("来源报道"))
+    source_report = SourceReportRefSerializer(read_only=True, help_text=_("来源报道"))
     indicator = IndicatorRefSerializer(read_only=True, allow_null=True)
     scope = serializers.SerializerMethodField(help_text=_("该数据所属的区域、园区、项目或企业"))
     value = serializers.DecimalField(
@@ -74,7 +74,7 @@ class FigureSerializer(serializers.ModelSerializer):
         model = Figure
         fields = [
             "id",
-            "report",
+            "source_report",
             "indicator",
             "subject",
             "scope_kind",

@@ -1,4 +1,4 @@
-"""Report, indicator, figure, target and campaign-year endpoints (read-only; figures come from the importer)."""
+"""SourceReport, indicator, figure, target and campaign-year endpoints (read-only; figures come from the importer)."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -10,7 +10,7 @@ from ..filtersets import (
     CampaignYearFilterSet,
     FigureFilterSet,
     IndicatorFilterSet,
-    ReportFilterSet,
+    SourceReportFilterSet,
     TargetFilterSet,
 )
 from ..sources import selectors as source_selectors
@@ -19,7 +19,7 @@ from .serializers import (
     FigureSerializer,
     IndicatorSerializer,
     ReportDetailSerializer,
-    ReportSerializer,
+    SourceReportSerializer,
     TargetSerializer,
 )
 
@@ -33,9 +33,9 @@ def _scope_name(figure):
     list=extend_schema(summary=_("来源报道列表"), description=_("匿名用户只能看到已发布的报道。列表不含全文。")),
     retrieve=extend_schema(summary=_("来源报道详情(含全文)")),
 )
-class ReportViewSet(PortalReadOnlyViewSet):
-    filterset_class = ReportFilterSet
-    export_filename = "reports"
+class SourceReportViewSet(PortalReadOnlyViewSet):
+    filterset_class = SourceReportFilterSet
+    export_filename = "source-reports"
     export_columns = [
         (_("编号"), "pk"),
         (_("标题"), "title"),
@@ -48,7 +48,7 @@ class ReportViewSet(PortalReadOnlyViewSet):
         return source_selectors.report_list(user=self.request.user)
 
     def get_serializer_class(self):
-        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+        return ReportDetailSerializer if self.action == "retrieve" else SourceReportSerializer
 
     def get_object(self):
         obj = super().get_object()
@@ -88,7 +88,7 @@ class FigureViewSet(PortalReadOnlyViewSet):
     export_filename = "figures"
     export_columns = [
         (_("编号"), "pk"),
-        (_("来源报道"), "report.title"),
+        (_("来源报道"), "source_report.title"),
         (_("指标"), "indicator.name_zh"),
         (_("事项"), "subject"),
         (_("范围"), "get_scope_kind_display"),

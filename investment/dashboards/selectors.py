@@ -20,7 +20,7 @@ from ..models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
-    Report,
+    SourceReport,
     Rollup,
     RollupScope,
     RollupSource,
@@ -51,7 +51,7 @@ def dashboard_as_of() -> tuple[CampaignYear | None, date | None]:
 def _withhold_unpublished(row: Rollup, user) -> Rollup:
     """A reported actual from a report the public may not see yet is not shown to the public either
     (the row is only changed in memory)."""
-    if row.figure_id and row.figure.report.published_on is None and not getattr(user, "is_authenticated", False):
+    if row.figure_id and row.figure.source_report.published_on is None and not getattr(user, "is_authenticated", False):
         row.figure = None
         row.actual = row.completion_rate = row.gap_points = row.gap_amount = None
     return row
@@ -60,8 +60,8 @@ def _withhold_unpublished(row: Rollup, user) -> Rollup:
 def _rollup_rows(*, campaign_year: CampaignYear, as_of: date) -> QuerySet[Rollup]:
     return (
         Rollup.objects.filter(campaign_year=campaign_year, as_of=as_of)
-        .select_related("indicator", "region", "park", "figure__report", "target_ref__source_figure")
-        .defer("figure__report__text", "figure__note", "target_ref__source_figure__note")
+        .select_related("indicator", "region", "park", "figure__source_report", "target_ref__source_figure")
+        .defer("figure__source_report__text", "figure__note", "target_ref__source_figure__note")
     )
 
 
@@ -150,8 +150,8 @@ def batch_rates(*, as_of: date) -> list[BatchRate]:
     """三个一批 rates of every batch at the as-of date, with the rate a report printed beside each."""
     return list(
         BatchRate.objects.filter(as_of=as_of)
-        .select_related("batch", "reported_figure__report", "reported_figure__region")
-        .defer("reported_figure__report__text")
+        .select_related("batch", "reported_figure__source_report", "reported_figure__region")
+        .defer("reported_figure__source_report__text")
         .order_by("batch__held_on", "batch__name", "kind")
     )
 
@@ -216,11 +216,11 @@ def printed_batch_rates(*, user) -> list[Figure]:
         figure_list(user=user)
         .filter(indicator__code__in=BatchRate.Kind.values)
         .select_related("region")
-        .order_by("period_end", "report__published_on", "pk")
+        .order_by("period_end", "source_report__published_on", "pk")
     )
 
 
-def reports_latest(*, user, limit: int = 5) -> QuerySet[Report]:
+def reports_latest(*, user, limit: int = 5) -> QuerySet[SourceReport]:
     return (
         visible_reports(user)
         .defer("text")

@@ -125,7 +125,7 @@ def overview(request):
         "completion_chart": completion_chart,
         "reports": selectors.reports_latest(user=request.user),
     }
-    return render(request, "investment/overview.html", context)
+    return render(request, "dashboards/overview.html", context)
 
 
 def rankings(request):
@@ -135,4 +135,4 @@ def rankings(request):
         (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
         (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
     ]
-    return render(request, "investment/rankings.html", {"year": year, "as_of": as_of, "sections": sections})
+    return render(request, "dashboards/rankings.html", {"year": year, "as_of": as_of, "sections": sections})

@@ -13,7 +13,7 @@ from .rollups import (
     RollupSource,
     TargetBasis,
 )
-from .sources import SCOPE_FIELDS, Figure, Report, ScopeKind
+from .sources import SCOPE_FIELDS, Figure, SourceReport, ScopeKind
 
 __all__ = [
     "SCOPE_FIELDS",
@@ -28,7 +28,7 @@ __all__ = [
     "ProjectSignal",
     "Ranking",
     "RankingEntry",
-    "Report",
+    "SourceReport",
     "Rollup",
     "RollupScope",
     "RollupSource",

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from .campaigns import Comparator, Indicator, Measure
 
 
-class Report(models.Model):
+class SourceReport(models.Model):
     file_name = models.CharField(_("文件名"), max_length=100, unique=True)
     title = models.CharField(_("标题"), max_length=300)
     publisher = models.CharField(_("发布者"), max_length=200, blank=True)
@@ -59,7 +59,9 @@ class Figure(models.Model):
         RATE = "rate", _("比率")
         ATTRIBUTE = "attribute", _("属性")
 
-    report = models.ForeignKey(Report, verbose_name=_("来源报道"), on_delete=models.PROTECT, related_name="figures")
+    source_report = models.ForeignKey(
+        SourceReport, verbose_name=_("来源报道"), on_delete=models.PROTECT, related_name="figures"
+    )
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指标"), null=True, blank=True, on_delete=models.PROTECT, related_name="figures"
     )
@@ -92,7 +94,7 @@ class Figure(models.Model):
     class Meta:
         verbose_name = _("数据")
         verbose_name_plural = _("数据")
-        ordering = ["report", "quote_offset", "id"]
+        ordering = ["source_report", "quote_offset", "id"]
         indexes = [
             models.Index(fields=["indicator", "scope_kind"]),
             models.Index(fields=["period_end"]),
@@ -133,7 +135,7 @@ class Figure(models.Model):
         return getattr(self, self.scope_kind)
 
     def clean(self) -> None:
-        if self.report_id and self.quote:
-            at = self.report.text.find(self.quote, self.quote_offset or 0)
-            if self.report.text[self.quote_offset : self.quote_offset + len(self.quote)] != self.quote:
+        if self.source_report_id and self.quote:
+            at = self.source_report.text.find(self.quote, self.quote_offset or 0)
+            if self.source_report.text[self.quote_offset : self.quote_offset + len(self.quote)] != self.quote:
                 raise ValidationError({"quote": _("原文不在报道的该位置(找到的位置: %(at)s)。") % {"at": at}})

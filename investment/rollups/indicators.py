@@ -235,8 +235,8 @@ def reported_rows(
             period_end__gte=year_start(year),
             period_end__lte=as_of,
         )
-        .select_related("report")
-        .order_by("-period_end", "-report__published_on", "-id")
+        .select_related("source_report")
+        .order_by("-period_end", "-source_report__published_on", "-id")
     )
     latest: dict[tuple, Figure] = {}
     for figure in figures:

@@ -40,7 +40,7 @@ def highlight_quotes(text: str, figures) -> SafeString:
 
 def quote_in_context(figure, around: int = 80) -> SafeString:
     """The figure's quote marked inside the text around it, for a one-line view of where it stands."""
-    text, start = figure.report.text, figure.quote_offset
+    text, start = figure.source_report.text, figure.quote_offset
     end = start + len(figure.quote)
     return format_html(
         "…{}<mark>{}</mark>{}…", text[max(0, start - around) : start], text[start:end], text[end : end + around]

@@ -27,7 +27,7 @@ from .curation import (
     merge_entities,
     parse_partial_date,
 )
-from ..models import CampaignYear, Figure, Indicator, Report, Target
+from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 
 
 @dataclass
@@ -106,7 +106,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
     summary.counts["indicators"] = len(indicators)
 
     step("reports")
-    reports: dict[str, Report] = {}
+    reports: dict[str, SourceReport] = {}
     for cf in files:
         reports[cf.report["file"]] = _save_report(cf)
     summary.counts["reports"] = len(reports)
@@ -245,7 +245,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
             scope_row = scope_resolvers[scope_kind](scope_name, where, scope_kind)
             indicator = indicators[raw["indicator"]] if raw.get("indicator") else None
             lookup = {
-                "report": report,
+                "source_report": report,
                 "quote": fig.quote.text,
                 "value_printed": fig.value_printed,
                 "unit_printed": fig.unit_printed,
@@ -270,7 +270,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
                 },
             )
             kept.add(figure.pk)
-    stale = Figure.objects.filter(report__in=reports.values(), is_synthetic=False).exclude(pk__in=kept)
+    stale = Figure.objects.filter(source_report__in=reports.values(), is_synthetic=False).exclude(pk__in=kept)
     Target.objects.filter(source_figure__in=stale).delete()
     stale.delete()
 
@@ -295,10 +295,10 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
     return summary
 
 
-def _save_report(cf: CurationFile) -> Report:
+def _save_report(cf: CurationFile) -> SourceReport:
     meta = cf.report
     published = meta.get("published")
-    report, _ = Report.objects.update_or_create(
+    report, _ = SourceReport.objects.update_or_create(
         file_name=meta["file"],
         defaults={
             "title": meta.get("title") or meta["file"],
@@ -320,8 +320,8 @@ def _set_project_totals() -> None:
     """
     figures = (
         Figure.objects.filter(indicator__code="total_investment", scope_kind="project", unit="万元", is_synthetic=False)
-        .select_related("report")
-        .order_by("project_id", "-report__published_on", "-id")
+        .select_related("source_report")
+        .order_by("project_id", "-source_report__published_on", "-id")
     )
     seen = set()
     for figure in figures:
@@ -346,8 +346,8 @@ def _derive_targets(summary: ImportSummary) -> None:
             period_start__isnull=False,
             is_synthetic=False,
         )
-        .select_related("report", "indicator")
-        .order_by("report__published_on", "quote_offset")
+        .select_related("source_report", "indicator")
+        .order_by("source_report__published_on", "quote_offset")
     )
     for figure in candidates:
         if figure.period_start.year != figure.period_end.year:
@@ -365,7 +365,7 @@ def _derive_targets(summary: ImportSummary) -> None:
             campaign_year=year, indicator=figure.indicator, measure=figure.measure, **scope
         ).first()
         if existing and existing.source_figure_id != figure.pk:
-            if existing.source_figure and existing.source_figure.report_id != figure.report_id:
+            if existing.source_figure and existing.source_figure.source_report_id != figure.source_report_id:
                 continue  # a restatement of a target another report set first
             summary.skipped_targets.append(f"{figure}: a second target for the same indicator and scope")
             continue

@@ -7,39 +7,39 @@ from shangdang_portal.filtering import apply_filterset
 
 from ..filtersets import (
     FigureFilterSet,
-    ReportFilterSet,
+    SourceReportFilterSet,
 )
 from ..models import (
     Figure,
-    Report,
+    SourceReport,
 )
 
 
-def visible_reports(user) -> QuerySet[Report]:
+def visible_reports(user) -> QuerySet[SourceReport]:
     """A report is published once it has a publication date; before that only signed-in readers see it."""
     if getattr(user, "is_authenticated", False):
-        return Report.objects.all()
-    return Report.objects.filter(published_on__isnull=False)
+        return SourceReport.objects.all()
+    return SourceReport.objects.filter(published_on__isnull=False)
 
 
-def report_list(*, user, filters: dict | None = None) -> QuerySet[Report]:
+def report_list(*, user, filters: dict | None = None) -> QuerySet[SourceReport]:
     # The full text is large: lists leave it out, the detail view reads it.
     queryset = visible_reports(user).defer("text").order_by("-published_on", "file_name", "pk")
-    return apply_filterset(ReportFilterSet, filters, queryset)
+    return apply_filterset(SourceReportFilterSet, filters, queryset)
 
 
 def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
     """Figures of the reports the user may see; for callers who cannot read everything, not those of
     unpublished projects either."""
-    queryset = Figure.objects.filter(report__in=visible_reports(user).values("pk"))
+    queryset = Figure.objects.filter(source_report__in=visible_reports(user).values("pk"))
     if not roles.can_read_all(user):
         queryset = queryset.filter(Q(project__isnull=True) | Q(project__is_public=True))
-    queryset = queryset.select_related("report", "indicator", "region", "park", "project", "company").defer(
-        "report__text"
+    queryset = queryset.select_related("source_report", "indicator", "region", "park", "project", "company").defer(
+        "source_report__text"
     )
-    return apply_filterset(FigureFilterSet, filters, queryset.order_by("report", "quote_offset", "pk"))
+    return apply_filterset(FigureFilterSet, filters, queryset.order_by("source_report", "quote_offset", "pk"))
 
 
-def report_figures(*, report: Report, user) -> QuerySet[Figure]:
+def report_figures(*, report: SourceReport, user) -> QuerySet[Figure]:
     """The figures of one report the user may see (not those of unpublished projects for the public)."""
-    return figure_list(user=user).filter(report=report)
+    return figure_list(user=user).filter(source_report=report)

@@ -7,6 +7,6 @@ from . import views
 app_name = "sources"
 
 urlpatterns = [
-    path("reports/", views.report_list, name="list"),
-    path("reports/<int:pk>/", views.report_detail, name="detail"),
+    path("source-reports/", views.report_list, name="list"),
+    path("source-reports/<int:pk>/", views.report_detail, name="detail"),
 ]

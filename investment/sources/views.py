@@ -11,12 +11,12 @@ from .highlight import highlight_quotes
 
 
 def figure_url(figure) -> str:
-    return f"{reverse('sources:detail', args=[figure.report_id])}#figure-{figure.pk}" if figure else ""
+    return f"{reverse('sources:detail', args=[figure.source_report_id])}#figure-{figure.pk}" if figure else ""
 
 
 def report_list(request):
     reports = selectors.report_list(user=request.user).annotate(figure_count=Count("figures"))
-    return render(request, "investment/report_list.html", {"reports": reports})
+    return render(request, "sources/report_list.html", {"reports": reports})
 
 
 def report_detail(request, pk: int):
@@ -24,7 +24,7 @@ def report_detail(request, pk: int):
     figures = list(selectors.report_figures(report=report, user=request.user))
     return render(
         request,
-        "investment/report_detail.html",
+        "sources/report_detail.html",
         {
             "report": report,
             "figures": figures,

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from investment.models import CampaignYear, Figure, Indicator, Report, Target
+from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
 from parks.models import IndustryChain, Park, Region
 from projects.models import Company, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
@@ -47,8 +47,8 @@ def client_as(accounts):
     return make
 
 
-def make_report(n: int, *, published=True, text="上党区固定资产投资完成45.6亿元，同比增长12%。") -> Report:
-    return Report.objects.create(
+def make_report(n: int, *, published=True, text="上党区固定资产投资完成45.6亿元，同比增长12%。") -> SourceReport:
+    return SourceReport.objects.create(
         file_name=f"r{n:04d}.txt",
         title=f"报道{n}",
         published_on=datetime.date(2024, 7, 2) if published else None,
@@ -107,7 +107,7 @@ def world(accounts):
     )
     quote = "固定资产投资完成45.6亿元"
     figure = Figure.objects.create(
-        report=report,
+        source_report=report,
         indicator=indicator,
         scope_kind="region",
         region=district,
@@ -120,7 +120,7 @@ def world(accounts):
         quote_offset=report.text.index(quote),
     )
     hidden_figure = Figure.objects.create(
-        report=hidden_report,
+        source_report=hidden_report,
         indicator=indicator,
         scope_kind="region",
         region=district,

@@ -17,7 +17,7 @@ READ_ONLY = {
     "parks": "zone",
     "industry-chains": "chain",
     "companies": "company",
-    "reports": "report",
+    "source-reports": "report",
     "indicators": "indicator",
     "figures": "figure",
     "targets": "target",
@@ -95,7 +95,7 @@ def _cases():
         (
             "unpublished report",
             "get",
-            lambda w: f"/api/v1/reports/{w['hidden_report'].pk}/",
+            lambda w: f"/api/v1/source-reports/{w['hidden_report'].pk}/",
             (404, 200, 200, 200, 200, 200),
         ),
         (

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment.models import CampaignYear, Figure, Indicator, Report, Target
+from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
 from parks.models import IndustryChain, Park, Region
 from projects.models import Company, Milestone, ProgressReport, Project, ProjectContact
 
@@ -42,8 +42,8 @@ def many_rows(world):
         for p in projects
         for m in (1, 2)
     )
-    reports = Report.objects.bulk_create(
-        Report(
+    reports = SourceReport.objects.bulk_create(
+        SourceReport(
             file_name=f"b{i}.txt",
             title=f"报道{i}",
             text=TEXT,
@@ -58,7 +58,7 @@ def many_rows(world):
     quote = "完成投资10亿元"
     Figure.objects.bulk_create(
         Figure(
-            report=reports[i],
+            source_report=reports[i],
             indicator=indicators[i],
             scope_kind="project",
             project=projects[i],
@@ -85,7 +85,7 @@ ENDPOINTS = [
     "industry-chains",
     "companies",
     "projects",
-    "reports",
+    "source-reports",
     "indicators",
     "figures",
     "targets",

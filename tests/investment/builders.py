@@ -62,14 +62,14 @@ def d(text: str) -> dt.date:
 
 def reported_actual(region, year, code: str, value_printed: str, wan_yuan, target_wan_yuan):
     """A report that prints the region's yearly actual (in 亿元) for an indicator, and that year's target."""
-    from investment.models import Figure, Report, Target
+    from investment.models import Figure, SourceReport, Target
 
     quote = f"{region.name}全年完成{value_printed}亿元。"
-    source = Report.objects.create(
+    source = SourceReport.objects.create(
         file_name=f"test-{region.pk}-{code}.txt", title="测试报道", text=f"导语。{quote}", sha256=f"{region.pk:064d}"
     )
     figure = Figure.objects.create(
-        report=source,
+        source_report=source,
         indicator=Indicator.objects.get(code=code),
         scope_kind="region",
         region=region,

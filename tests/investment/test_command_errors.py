@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from investment.models import Report
+from investment.models import SourceReport
 from projects.models import Project
 
 CURATION = Path(__file__).resolve().parents[2] / "fixtures" / "curation"
@@ -51,7 +51,7 @@ def test_import_of_a_broken_curation_file_names_the_file_and_imports_nothing(cur
     (curation_copy / "002.yaml").write_text(content, encoding="utf-8")
     with pytest.raises(CommandError, match=rf"nothing was imported: .*002\.yaml.*{problem}"):
         import_from(curation_copy)
-    assert not Report.objects.exists() and not Project.objects.exists()
+    assert not SourceReport.objects.exists() and not Project.objects.exists()
 
 
 @pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_import_with_a_broken_indicator_file_names_it(curation_copy, content):
 @pytest.mark.django_db
 def test_import_of_an_intact_copy_still_works(curation_copy):
     import_from(curation_copy)
-    assert Report.objects.count() == len(list(curation_copy.glob("[0-9][0-9][0-9].yaml")))
+    assert SourceReport.objects.count() == len(list(curation_copy.glob("[0-9][0-9][0-9].yaml")))
 
 
 @pytest.mark.django_db

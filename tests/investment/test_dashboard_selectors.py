@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from investment.dashboards.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
-from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Report, Rollup, RollupSource
+from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, SourceReport, Rollup, RollupSource
 from investment.rollups.run import rollup_year
 from projects.models import Project
 
@@ -62,7 +62,7 @@ def test_a_figure_of_an_unpublished_report_is_withheld_from_the_public(report_da
     year = CampaignYear.objects.get(year=2025)
     printed = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
     # The report is taken back to draft (no publication date) after the figure was rolled up.
-    Report.objects.filter(pk=printed.report_id).update(published_on=None)
+    SourceReport.objects.filter(pk=printed.source_report_id).update(published_on=None)
     rollup_year(campaign_year=year)
     public = {
         f.indicator.code: f for f in scope_rollups(campaign_year=year, as_of=d("2025-12-31"), user=AnonymousUser())

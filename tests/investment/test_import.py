@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from investment.models import Figure, Report, Target
+from investment.models import Figure, SourceReport, Target
 from investment.sources.curation import CURATION_DIR, REPORTS_DIR, load_all
 from parks.models import Park, Region
 from projects.models import Company, Project
@@ -22,7 +22,7 @@ def test_every_figure_quote_stands_verbatim_at_its_offset(report_data):
     figures = list(Figure.objects.select_related("report"))
     assert len(figures) > 150
     for f in figures:
-        assert f.report.text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote, f.pk
+        assert f.source_report.text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote, f.pk
         assert f.value_printed in f.quote
         assert f.unit_printed in f.quote
 
@@ -30,8 +30,8 @@ def test_every_figure_quote_stands_verbatim_at_its_offset(report_data):
 def test_report_texts_are_stored_whole_with_their_hash(report_data):
     import hashlib
 
-    assert Report.objects.count() == 5
-    for report in Report.objects.all():
+    assert SourceReport.objects.count() == 5
+    for report in SourceReport.objects.all():
         on_disk = (REPORTS_DIR / report.file_name).read_text(encoding="utf-8")
         assert report.text == on_disk
         assert report.sha256 == hashlib.sha256(on_disk.encode()).hexdigest()
@@ -127,7 +127,7 @@ def test_a_bad_curation_file_imports_nothing(tmp_path):
     path.write_text(text.replace("面积 8.05 平方公里", "面积 9.99 平方公里", 1), encoding="utf-8")
     with pytest.raises(CommandError, match="nothing was imported.*not found verbatim"):
         call_command("import_reports", directory=str(bad), verbosity=0)
-    assert Report.objects.count() == 0 and Project.objects.count() == 0
+    assert SourceReport.objects.count() == 0 and Project.objects.count() == 0
 
 
 def test_data_summary_prints_counts(report_data):

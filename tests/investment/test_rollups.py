@@ -140,7 +140,7 @@ def test_reported_figures_stand_beside_computed_actuals_never_mixed(world):
     computed = row(world["district"], "2025-12-31", source="progress")
     assert reported.figure == figure
     assert reported.actual == Decimal(105000)
-    assert reported.figure.report.text[reported.figure.quote_offset :].startswith(reported.figure.quote)
+    assert reported.figure.source_report.text[reported.figure.quote_offset :].startswith(reported.figure.quote)
     assert reported.target == computed.target == Decimal(100000)
     # The entered progress counts only itself; the reported number never leaks into it, nor the reverse.
     assert computed.actual == Decimal(300)

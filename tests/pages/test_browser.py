@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from investment.models import AnnualPlan, CampaignYear, Report
+from investment.models import AnnualPlan, CampaignYear, SourceReport
 from projects.models import ProgressReport, Project
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -104,8 +104,8 @@ def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page
         )
     call_command("rollup", verbosity=0)
     charts = {**CHARTS, f"/projects/{project.pk}/": ["chart-investment"]}
-    urls = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/", f"/projects/{project.pk}/"]
-    urls.append(f"/reports/{Report.objects.order_by('pk').first().pk}/")
+    urls = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/source-reports/", f"/projects/{project.pk}/"]
+    urls.append(f"/source-reports/{SourceReport.objects.order_by('pk').first().pk}/")
     for url in urls:
         response = page.goto(site + url)
         assert response.status == 200, url

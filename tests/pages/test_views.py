@@ -13,12 +13,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, Report, Rollup
+from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, SourceReport, Rollup
 from parks.models import Park, Region
 from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
 
-PAGES = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/reports/"]
+PAGES = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/source-reports/"]
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_overview_shows_signed_amount_against_target_linked_to_its_figures(clien
     target = Figure.objects.get(indicator__code="signed_amount", kind="target", region__name="上党区")
     row = Rollup.objects.get(indicator__code="signed_amount", region__name="上党区", source="report")
     assert row.figure == actual and row.target_ref.source_figure == target
-    assert f"/reports/{actual.report_id}/#figure-{actual.pk}" in html
-    assert f"/reports/{target.report_id}/#figure-{target.pk}" in html
+    assert f"/source-reports/{actual.source_report_id}/#figure-{actual.pk}" in html
+    assert f"/source-reports/{target.source_report_id}/#figure-{target.pk}" in html
     # 1,623,000 万元 shown in 亿元, the stored completion, and the gap in points and in 亿元.
     assert "162.3 亿元" in html
     assert f"{row.completion_rate.quantize(Decimal('0.1'))}%" in html
@@ -178,7 +178,7 @@ def test_anonymous_users_see_public_projects_only_and_no_contacts(client, report
 def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     region = Region.objects.create(name="测试市", level="city")
     text = '开头<script>alert("x")</script>签约额145亿元，开工率70%，结尾&'
-    report = Report.objects.create(
+    report = SourceReport.objects.create(
         file_name="t.md", title="测试<b>报道</b>", text=text, sha256="0" * 64, published_on="2025-06-01"
     )
     quotes = ["签约额145亿元", "145亿元，开工率70%", "<script>"]
@@ -186,7 +186,7 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     for quote in quotes:
         figures.append(
             Figure.objects.create(
-                report=report,
+                source_report=report,
                 subject="测试",
                 scope_kind="region",
                 region=region,
@@ -197,7 +197,7 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
                 quote_offset=text.index(quote),
             )
         )
-    html = client.get(f"/reports/{report.pk}/").content.decode()
+    html = client.get(f"/source-reports/{report.pk}/").content.decode()
     body = html.split('id="report-text">', 1)[1].split("</div>", 1)[0]
     assert "<script>" not in html.replace('<script src="', "").replace("<script id=", "")
     assert "&lt;script&gt;" in body and "&amp;" in body
@@ -244,7 +244,7 @@ def _make_projects(count: int, region: Region, park: Park, start: int = 0) -> No
 def _query_counts(client) -> dict[str, int]:
     counts = {}
     project = Project.objects.order_by("pk").first()
-    for url in [*PAGES, f"/projects/{project.pk}/", f"/reports/{Report.objects.first().pk}/"]:
+    for url in [*PAGES, f"/projects/{project.pk}/", f"/source-reports/{SourceReport.objects.first().pk}/"]:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts[url.split("/")[1] or "overview"] = len(queries)
@@ -266,11 +266,11 @@ def test_no_page_issues_more_queries_as_projects_grow(client, report_data):
 
 
 def test_unpublished_report_is_hidden_from_anonymous_users(client, db, official):
-    report = Report.objects.create(file_name="draft.md", title="未发布", text="正文", sha256="1" * 64)
-    assert client.get(f"/reports/{report.pk}/").status_code == 404
-    assert "未发布" not in client.get("/reports/").content.decode()
+    report = SourceReport.objects.create(file_name="draft.md", title="未发布", text="正文", sha256="1" * 64)
+    assert client.get(f"/source-reports/{report.pk}/").status_code == 404
+    assert "未发布" not in client.get("/source-reports/").content.decode()
     client.force_login(official)
-    assert client.get(f"/reports/{report.pk}/").status_code == 200
+    assert client.get(f"/source-reports/{report.pk}/").status_code == 200
 
 
 def test_project_file_shows_counted_progress_and_obstacles(client, report_data):

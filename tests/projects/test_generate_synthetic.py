@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from investment.models import AnnualPlan, CampaignYear, Figure, Report
+from investment.models import AnnualPlan, CampaignYear, Figure, SourceReport
 from parks.models import Region
 from projects.models import Company, Milestone, ProgressReport, Project
 
@@ -71,11 +71,11 @@ def test_clear_refuses_when_real_data_protects_a_synthetic_row():
     call_command("generate_synthetic", projects=2, months=1)
     company = Company.objects.filter(is_synthetic=True).first()
     text = "某企业完成投资1亿元。"
-    report = Report.objects.create(
+    report = SourceReport.objects.create(
         file_name="r.txt", title="报道", text=text, sha256="c" * 64, published_on=datetime.date(2024, 1, 1)
     )
     Figure.objects.create(
-        report=report,
+        source_report=report,
         scope_kind="company",
         company=company,
         subject="完成投资",

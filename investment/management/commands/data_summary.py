@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 
-from investment.models import Figure, Report, Target
+from investment.models import Figure, SourceReport, Target
 from parks.models import IndustryChain, Park, Region, SpecialtyTown
 from projects.models import Company, Milestone, Project
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
             ("companies", Company.objects.filter(real).count()),
             ("projects", Project.objects.filter(real).count()),
             ("milestones", Milestone.objects.count()),
-            ("reports", Report.objects.count()),
+            ("reports", SourceReport.objects.count()),
             ("figures", Figure.objects.filter(real).count()),
             ("targets", Target.objects.count()),
         ]
@@ -33,6 +33,6 @@ class Command(BaseCommand):
             self.stdout.write(f"{name:<{width}}  {count:>7}")
         self.stdout.write("")
         self.stdout.write("figures per report:")
-        reports = Report.objects.annotate(n=Count("figures", filter=Q(figures__is_synthetic=False)))
+        reports = SourceReport.objects.annotate(n=Count("figures", filter=Q(figures__is_synthetic=False)))
         for report in reports.order_by("file_name"):
             self.stdout.write(f"  {report.file_name}  {report.n:>4}  {report.title[:40]}")
