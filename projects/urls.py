@@ -1,4 +1,4 @@
-"""Page URLs for the pipeline, the project list and one project (the staff progress pages are in urls.py)."""
+"""Page URLs for the pipeline, the project list and one project (the staff progress pages are in progress/urls.py)."""
 
 from django.urls import path
 
