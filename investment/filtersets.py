@@ -16,11 +16,11 @@ from .models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
-    SourceReport,
     Rollup,
     RollupScope,
     RollupSource,
     ScopeKind,
+    SourceReport,
     Target,
 )
 

@@ -1,22 +1,13 @@
-"""Staff progress pages, mounted under /progress/."""
+"""Page URLs for the pipeline, the project list and one project (the staff progress pages are in progress/urls.py)."""
 
 from django.urls import path
 
 from . import views
 
-app_name = "progress"
+app_name = "projects"
 
 urlpatterns = [
-    path("", views.my_projects, name="my-projects"),
-    path("projects/<int:project_id>/report/", views.report_form, name="report-form"),
-    path("projects/<int:project_id>/history/", views.project_history, name="project-history"),
-    path("returned/", views.returned_reports, name="returned"),
-    path("review/", views.review_queue, name="review"),
-    path("reports/<int:pk>/", views.report_detail, name="report"),
-    path("reports/<int:pk>/return/", views.return_report, name="return"),
-    path("reports/<int:pk>/correct/", views.correct_report, name="correct"),
-    path("corrections/<int:pk>/", views.correction_form, name="correction"),
-    path("notifications/", views.notifications, name="notifications"),
-    path("xlsx/template/", views.xlsx_template, name="xlsx-template"),
-    path("xlsx/upload/", views.xlsx_upload, name="xlsx-upload"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+    path("projects/", views.project_list, name="list"),
+    path("projects/<int:pk>/", views.project_detail, name="detail"),
 ]

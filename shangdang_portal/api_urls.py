@@ -18,7 +18,8 @@ from investment.api.views import (
     TargetViewSet,
 )
 from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
-from projects.api.views import CompanyViewSet, ProgressReportViewSet, ProjectViewSet
+from projects.api.views import CompanyViewSet, ProjectViewSet
+from projects.progress.api.views import ProgressReportViewSet
 
 from .api_tokens import TokenViewSet
 

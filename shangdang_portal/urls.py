@@ -13,13 +13,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("progress/", include("projects.urls")),
+    path("progress/", include("projects.progress.urls")),
     path("api/v1/", include(("shangdang_portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("investment.dashboards.urls")),
     path("", include("investment.sources.urls")),
-    path("", include("projects.page_urls")),
+    path("", include("projects.urls")),
     path("", include("parks.urls")),
 ]
 if settings.DEBUG:

@@ -1,7 +1,10 @@
-"""Base viewsets for the domain resources: filters from the app's FilterSet, export, read-for-all/write-for-admin."""
+"""Base viewsets for the domain resources: filters from the app's FilterSet, export, read-for-all/write-for-admin;
+and ETagMixin, the If-Match/ETag handling of versioned objects."""
 
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
 
 from .export import ExportMixin
 from .permissions import ReadOnlyOrAdmin
@@ -20,3 +23,72 @@ class PortalModelViewSet(ExportMixin, viewsets.ModelViewSet):
 
     filter_backends = [DjangoFilterBackend]
     permission_classes = [ReadOnlyOrAdmin]
+
+
+class VersionConflict(exceptions.APIException):
+    """The object was saved by someone else since the version the client sent: 412 when the version came
+    in If-Match, 409 when it came in the body; the error carries the current version and what changed."""
+
+    def __init__(self, conflict, *, precondition: bool):
+        self.status_code = status.HTTP_412_PRECONDITION_FAILED if precondition else status.HTTP_409_CONFLICT
+        super().__init__(conflict.message, "precondition_failed" if precondition else "conflict")
+        self.extra = {
+            "current_version": conflict.current_version,
+            "changes": [
+                {"field": c.field, "label": c.label, "before": _plain(c.before), "after": _plain(c.after)}
+                for c in conflict.changes
+            ],
+        }
+        self.headers = {"ETag": etag(conflict.current_version)}
+
+
+def _plain(value):
+    return None if value is None else str(value)
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+class ETagMixin:
+    """Optimistic locking for a viewset of versioned objects (after NetBox's ETagMixin): the ETag is the
+    object's version; a write names the version it is based on in If-Match (or, failing that, a `version`
+    field in the body) and the service refuses it if the object changed since.
+
+    The viewset sets `conflict_error` to the exception its services raise for a stale version; that
+    exception has `message`, `current_version` and `changes` (each with field, label, before, after).
+    """
+
+    conflict_error: type[Exception]
+
+    def if_match_version(self, request) -> int | None:
+        """The version in If-Match ("3", W/"3" or 3), or None when the header is absent."""
+        raw = request.headers.get("If-Match")
+        if not raw:
+            return None
+        raw = raw.strip().removeprefix("W/").strip('"')
+        try:
+            return int(raw)
+        except ValueError:
+            raise exceptions.ValidationError({"If-Match": [gettext("If-Match 必须是报告的版本号。")]}) from None
+
+    def expected_version(self, request, body_version=None) -> tuple[int, bool]:
+        """The version a write is based on and whether it came in If-Match; a write must send one."""
+        header = self.if_match_version(request)
+        if header is not None:
+            return header, True
+        if body_version is not None:
+            return body_version, False
+        raise exceptions.ValidationError({"version": [gettext("请通过 If-Match 请求头或 version 字段提供报告版本。")]})
+
+    def with_etag(self, response: Response, obj) -> Response:
+        response["ETag"] = etag(obj.version)
+        return response
+
+    def versioned_write(self, call, *, expected: int | None, via_header: bool):
+        """Runs `call(expected)`; a stale version answers 412 (If-Match) or 409 (body). Field errors and
+        PermissionDenied reach the shared exception handler as they are."""
+        try:
+            return call(expected)
+        except self.conflict_error as exc:
+            raise VersionConflict(exc, precondition=via_header) from None

@@ -20,10 +20,10 @@ from ..models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
-    SourceReport,
     Rollup,
     RollupScope,
     RollupSource,
+    SourceReport,
     TargetBasis,
 )
 from ..rollups.indicators import counted_progress

@@ -13,7 +13,7 @@ from .rollups import (
     RollupSource,
     TargetBasis,
 )
-from .sources import SCOPE_FIELDS, Figure, SourceReport, ScopeKind
+from .sources import SCOPE_FIELDS, Figure, ScopeKind, SourceReport
 
 __all__ = [
     "SCOPE_FIELDS",

@@ -78,7 +78,9 @@ def test_ordering_is_stable_and_ends_with_pk(world, client_as):
 @pytest.mark.django_db
 def test_figure_filters(world, client_as):
     client = client_as("official")
-    rows = client.get(f"/api/v1/figures/?source_report={world['report'].pk}&scope=region&indicator=fixed_asset_investment")
+    rows = client.get(
+        f"/api/v1/figures/?source_report={world['report'].pk}&scope=region&indicator=fixed_asset_investment"
+    )
     assert [r["id"] for r in rows.json()["results"]] == [world["figure"].pk]
     assert client.get("/api/v1/figures/?kind=target").json()["count"] == 0
     assert client.get("/api/v1/figures/?unit=万元").json()["count"] == 2

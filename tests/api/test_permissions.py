@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from projects import services
 from projects.models import ProgressReport
+from projects.progress import xlsx
 
 from .conftest import ROLES
 
@@ -50,7 +50,7 @@ def _filled_sheet(w):
     from openpyxl import load_workbook
 
     period = datetime.date(2024, 9, 1)
-    workbook = load_workbook(io.BytesIO(services.progress_template_xlsx(projects=[w["public"]], period=period)))
+    workbook = load_workbook(io.BytesIO(xlsx.progress_template_xlsx(projects=[w["public"]], period=period)))
     sheet = workbook.active
     headers = [c.value for c in sheet[1]]
     sheet.cell(2, headers.index("本月完成投资(万元)") + 1).value = 5

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from investment.dashboards.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
-from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, SourceReport, Rollup, RollupSource
+from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Rollup, RollupSource, SourceReport
 from investment.rollups.run import rollup_year
 from projects.models import Project
 

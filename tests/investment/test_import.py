@@ -19,7 +19,7 @@ SHARED_REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 
 
 def test_every_figure_quote_stands_verbatim_at_its_offset(report_data):
-    figures = list(Figure.objects.select_related("report"))
+    figures = list(Figure.objects.select_related("source_report"))
     assert len(figures) > 150
     for f in figures:
         assert f.source_report.text[f.quote_offset : f.quote_offset + len(f.quote)] == f.quote, f.pk

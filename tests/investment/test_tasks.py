@@ -75,7 +75,7 @@ def test_an_approved_report_reaches_the_rollup_through_the_broker_and_the_worker
 
 @pytest.mark.django_db
 def test_approving_a_report_rolls_up_its_project_in_process(eager_tasks, django_capture_on_commit_callbacks):
-    from projects.services import progress_report_approve
+    from projects.progress.services import progress_report_approve
 
     today = dt.date.today()
     w = build_world(year=today.year)

@@ -13,7 +13,16 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, SourceReport, Rollup
+from investment.models import (
+    AnnualPlan,
+    BatchRate,
+    CampaignYear,
+    Figure,
+    PipelinePool,
+    ProjectSignal,
+    Rollup,
+    SourceReport,
+)
 from parks.models import Park, Region
 from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from parks.models import Region
-from projects import selectors
 from projects.models import Project
+from projects.progress import selectors
 from shangdang_portal import roles
 
 

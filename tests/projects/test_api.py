@@ -7,8 +7,8 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from projects import services
 from projects.models import ProgressReport
+from projects.progress import services
 
 Status = ProgressReport.Status
 BASE = "/api/v1/progress-reports/"

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from projects import services
 from projects.models import ProgressReport
+from projects.progress import services
 
 
 @pytest.mark.postgres

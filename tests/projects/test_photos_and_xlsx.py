@@ -12,8 +12,8 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from projects import services
 from projects.models import ProgressPhoto, ProgressReport, Project
+from projects.progress import services, xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -107,7 +107,7 @@ def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
     services.progress_report_approve(
         report=services.progress_report_submit(report=last, actor=staff_user), reviewer=reviewer
     )
-    content = services.progress_template_xlsx(projects=[project, second], period=months[0])
+    content = xlsx.progress_template_xlsx(projects=[project, second], period=months[0])
     sheet = load_workbook(io.BytesIO(content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert Decimal(str(rows[project.pk][3])) == Decimal("33.3")
@@ -120,8 +120,8 @@ def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
             second.pk: {"本月完成投资(万元)": "abc"},
         },
     )
-    with pytest.raises(services.XlsxRowErrors) as err:
-        services.progress_xlsx_import(file=bad, actor=staff_user)
+    with pytest.raises(xlsx.XlsxRowErrors) as err:
+        xlsx.progress_xlsx_import(file=bad, actor=staff_user)
     found = {(e["row"], e["column"]) for e in err.value.errors}
     assert found == {(2, "形象进度(%)"), (3, "本月完成投资(万元)")}
     assert not ProgressReport.objects.filter(period=months[0]).exists()
@@ -133,7 +133,7 @@ def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
             second.pk: {"本月完成投资(万元)": "12.5", "在岗人数": 20},
         },
     )
-    saved = services.progress_xlsx_import(file=good, actor=staff_user, submit=True)
+    saved = xlsx.progress_xlsx_import(file=good, actor=staff_user, submit=True)
     assert len(saved) == 2
     stored = {r.project_id: r for r in ProgressReport.objects.filter(period=months[0])}
     assert stored[project.pk].stage == "设备安装" and stored[project.pk].status == ProgressReport.Status.SUBMITTED
@@ -141,10 +141,10 @@ def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
 
 
 def test_xlsx_rows_for_other_peoples_projects_and_missing_columns(project, staff_user, outsider, months):
-    content = services.progress_template_xlsx(projects=[project], period=months[0])
+    content = xlsx.progress_template_xlsx(projects=[project], period=months[0])
     filled = _fill(content, {project.pk: {"本月完成投资(万元)": 1}})
-    with pytest.raises(services.XlsxRowErrors) as err:
-        services.progress_xlsx_import(file=filled, actor=outsider)
+    with pytest.raises(xlsx.XlsxRowErrors) as err:
+        xlsx.progress_xlsx_import(file=filled, actor=outsider)
     assert err.value.errors[0]["row"] == 2 and err.value.errors[0]["column"] == "项目编号"
 
     workbook = Workbook()
@@ -152,7 +152,7 @@ def test_xlsx_rows_for_other_peoples_projects_and_missing_columns(project, staff
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
-    with pytest.raises(services.XlsxRowErrors) as err:
-        services.progress_xlsx_import(file=out, actor=staff_user)
+    with pytest.raises(xlsx.XlsxRowErrors) as err:
+        xlsx.progress_xlsx_import(file=out, actor=staff_user)
     assert {e["column"] for e in err.value.errors} >= {"本月完成投资(万元)"}
     assert not ProgressReport.objects.exists()

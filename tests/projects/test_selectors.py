@@ -3,8 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-from projects import selectors, services
+from projects import selectors as project_selectors
 from projects.models import ProgressReport, Project
+from projects.progress import selectors, services
 
 
 def _approved(project, staff, reviewer, period, amount):
@@ -79,7 +80,7 @@ def test_project_list_shows_each_projects_newest_counted_report(project, region,
     other_report = _approved(other, staff_user, reviewer, older, "7")
     lonely = Project.objects.create(name="尚无进度的项目", region=region)
 
-    rows = {p.pk: p for p in selectors.project_list(user=reviewer)}
+    rows = {p.pk: p for p in project_selectors.project_list(user=reviewer)}
     assert [r.pk for r in rows[project.pk].latest_progress] == [correction.pk]
     assert [r.pk for r in rows[other.pk].latest_progress] == [other_report.pk]
     assert rows[lonely.pk].latest_progress == []

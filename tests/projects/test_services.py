@@ -7,8 +7,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import selectors, services
+from projects import services as project_services
 from projects.models import Notification, ProgressReport, Project, ProjectIssue
+from projects.progress import selectors, services
 
 Status = ProgressReport.Status
 
@@ -18,7 +19,9 @@ Status = ProgressReport.Status
 
 def test_project_create_validates_and_records_the_actor(region):
     actor = get_user_model().objects.create_user(username="a")
-    project = services.project_create(actor=actor, name="新项目", region=region, total_investment=Decimal("12.50"))
+    project = project_services.project_create(
+        actor=actor, name="新项目", region=region, total_investment=Decimal("12.50")
+    )
     assert Project.objects.get().total_investment == Decimal("12.50")
     assert project.history.get().history_user == actor
 
@@ -26,7 +29,7 @@ def test_project_create_validates_and_records_the_actor(region):
 def test_project_create_rejects_bad_input_and_saves_nothing(region):
     staff = get_user_model().objects.create_user(username="s")
     with pytest.raises(ValidationError) as raised:
-        services.project_create(
+        project_services.project_create(
             actor=None,
             staff=[staff],
             name="坏项目",
@@ -39,9 +42,11 @@ def test_project_create_rejects_bad_input_and_saves_nothing(region):
 
 
 def test_project_update_checks_dates_against_the_stored_start(region):
-    project = services.project_create(actor=None, name="项目", region=region, planned_start=datetime.date(2025, 5, 1))
+    project = project_services.project_create(
+        actor=None, name="项目", region=region, planned_start=datetime.date(2025, 5, 1)
+    )
     with pytest.raises(ValidationError):
-        services.project_update(project=project, actor=None, planned_end=datetime.date(2025, 1, 1))
+        project_services.project_update(project=project, actor=None, planned_end=datetime.date(2025, 1, 1))
     project.refresh_from_db()
     assert project.planned_end is None
 

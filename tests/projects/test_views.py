@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from projects import services
 from projects.models import ProgressPhoto, ProgressReport, ProjectIssue
+from projects.progress import services
 
 Status = ProgressReport.Status
 
@@ -119,9 +119,38 @@ def test_photo_and_issue_are_saved_with_the_report(staff_client, project, months
     assert ProjectIssue.objects.get().description == "施工用电"
 
 
-def test_other_staff_cannot_open_the_form(client, outsider, project):
+def test_other_staff_get_404_for_the_form_as_for_a_missing_project(client, outsider, project):
+    # The project is public, yet its progress is not the outsider's: 404, not 403, so no existence oracle.
     client.force_login(outsider)
-    assert client.get(reverse("progress:report-form", args=[project.pk])).status_code == 403
+    assert client.get(reverse("progress:report-form", args=[project.pk])).status_code == 404
+    assert client.get(reverse("progress:report-form", args=[999999])).status_code == 404
+    assert client.post(reverse("progress:report-form", args=[project.pk]), form_data()).status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+def test_other_staff_get_404_for_history_and_report_as_for_missing_ones(client, outsider, project, staff_user, months):
+    report = services.progress_report_create(
+        project=project, period=months[0], actor=staff_user, investment_completed=Decimal("10")
+    )
+    client.force_login(outsider)
+    for name, hidden, missing in [
+        ("progress:project-history", project.pk, 999999),
+        ("progress:report", report.pk, 999999),
+        ("progress:correction", report.pk, 999999),
+    ]:
+        assert client.get(reverse(name, args=[hidden])).status_code == 404, name
+        assert client.get(reverse(name, args=[missing])).status_code == 404, name
+    assert client.post(reverse("progress:correct", args=[report.pk])).status_code == 404
+
+
+def test_assigned_staff_and_reviewers_still_see_history_and_report(client, reviewer, project, staff_user, months):
+    report = services.progress_report_create(
+        project=project, period=months[0], actor=staff_user, investment_completed=Decimal("10")
+    )
+    for user in (staff_user, reviewer):
+        client.force_login(user)
+        assert client.get(reverse("progress:project-history", args=[project.pk])).status_code == 200
+        assert client.get(reverse("progress:report", args=[report.pk])).status_code == 200
 
 
 def test_review_queue_bulk_approve_and_return(client, project, staff_user, reviewer, months):

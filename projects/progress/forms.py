@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ProgressReport
+from ..models import ProgressReport
 
 
 class ProgressReportForm(forms.ModelForm):
@@ -15,7 +15,7 @@ class ProgressReportForm(forms.ModelForm):
 
     class Meta:
         model = ProgressReport
-        fields = ["investment_completed", "physical_progress", "stage", "workers_on_site", "narrative", "explanation"]
+        fields = ProgressReport.EDITABLE_FIELDS
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 4}),
             "explanation": forms.Textarea(attrs={"rows": 2}),

@@ -1,0 +1,1 @@
+"""The monthly progress workflow of app `projects`, kept apart from the project register it reports on."""

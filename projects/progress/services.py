@@ -1,0 +1,433 @@
+"""Writes of the monthly progress workflow: draft → submitted → approved/returned, corrections, photos,
+obstacles (问题清单) and notifications. Keyword-only, validated with full_clean(), one transaction each,
+recording who changed what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from investment.rollups.services import rollup_project_on_commit
+from shangdang_portal import roles
+from shangdang_portal.permissions import can_edit_progress, is_reviewer
+
+from ..models import (
+    EARLIEST_PERIOD,
+    MAX_WORKERS,
+    Notification,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    ProjectIssue,
+)
+from . import selectors
+
+Status = ProgressReport.Status
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+EXIF_IFD = 0x8769
+EXIF_DATETIME_ORIGINAL = 36867
+
+
+class ConflictError(Exception):
+    """A write based on an old version of a report: someone else saved it in between."""
+
+    def __init__(self, report: ProgressReport, expected_version: int):
+        self.report = report
+        self.expected_version = expected_version
+        self.current_version = report.version
+        self.changes = selectors.changes_since(report, expected_version)
+        changed = "、".join(c.label for c in self.changes) or _("状态")
+        self.message = _("该报告已被他人修改(版本 %(expected)s → %(current)s，变更: %(changed)s)，请刷新后重试。") % {
+            "expected": expected_version,
+            "current": self.current_version,
+            "changed": changed,
+        }
+        super().__init__(self.message)
+
+
+# --- who may do what ---------------------------------------------------------------------------
+
+
+def _require_reporter(user, project: Project) -> None:
+    if not can_edit_progress(user, project):
+        raise PermissionDenied(_("您不是该项目的填报人员。"))
+
+
+def _require_reviewer(user) -> None:
+    if not is_reviewer(user):
+        raise PermissionDenied(_("只有审核人员可以审核进度报告。"))
+
+
+# --- validation shared by every write ------------------------------------------------------------
+
+
+def _validate(report: ProgressReport) -> None:
+    """Field-level checks beyond the model's own: month, one report per month, the total investment."""
+    report.full_clean(validate_constraints=False)
+    errors: dict[str, str] = {}
+    if report.period > selectors.current_period():
+        errors["period"] = _("不能填报未来月份的进度。")
+    if report.period < EARLIEST_PERIOD:
+        errors["period"] = _("月份不能早于 2000-01。")
+    if report.workers_on_site is not None and report.workers_on_site > MAX_WORKERS:
+        errors["workers_on_site"] = _("在岗人数不能超过 %(max)s。") % {"max": MAX_WORKERS}
+    duplicate = ProgressReport.objects.filter(project_id=report.project_id, period=report.period)
+    duplicate = duplicate.exclude(pk=report.pk) if report.pk else duplicate
+    if report.corrects_id is None and duplicate.filter(corrects__isnull=True).exists():
+        errors["period"] = _("该项目本月已有进度报告；请更正原报告。")
+    total = report.project.total_investment
+    if total is not None and report.investment_completed is not None and not report.explanation.strip():
+        since_start = (
+            selectors.project_investment_total(project=report.project, excluding_period=report.period)
+            + report.investment_completed
+        )
+        if since_start > total:
+            errors["explanation"] = _(
+                "累计完成投资 %(since)s 万元将超过项目总投资 %(total)s 万元，请填写超总投资说明。"
+            ) % {"since": since_start, "total": total}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _claim(report: ProgressReport, expected_version: int | None) -> ProgressReport:
+    """Bumps the version with UPDATE … WHERE version = n, so of two writers working from the same
+    version exactly one wins; the row stays locked until the transaction ends."""
+    qs = ProgressReport.objects.filter(pk=report.pk)
+    if expected_version is not None:
+        qs = qs.filter(version=expected_version)
+    if qs.update(version=F("version") + 1) == 0:
+        current = ProgressReport.objects.get(pk=report.pk)
+        raise ConflictError(current, expected_version)
+    return ProgressReport.objects.select_related("project").get(pk=report.pk)
+
+
+def _save(report: ProgressReport, actor) -> None:
+    # Outside a request the history middleware has no user: name the actor on the row itself.
+    report._history_user = actor
+    report.save()
+
+
+def _require_editable(report: ProgressReport) -> None:
+    if report.status == Status.APPROVED:
+        raise ValidationError({"status": _("已审核的报告已锁定；如需修改请提交更正。")}, code="locked")
+    if report.status == Status.SUBMITTED:
+        raise ValidationError({"status": _("报告已提交审核，审核前不能修改。")}, code="invalid_state")
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+def _notify(*, report: ProgressReport, verb: str, actor, recipients: Iterable) -> None:
+    people = {u.pk: u for u in recipients if u is not None and u.pk != getattr(actor, "pk", None)}
+    if not people:
+        return
+    Notification.objects.bulk_create(
+        Notification(recipient=u, actor=actor, verb=verb, report=report) for u in people.values()
+    )
+    subject = f"{report} · {Notification.Verb(verb).label}"
+    body = "\n".join(filter(None, [subject, report.review_note]))
+    emails = [u.email for u in people.values() if u.email]
+    if emails:
+        # Mail goes only once the write has committed, so nobody hears of a change that was rolled back.
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True))
+
+
+def _reviewers():
+    return get_user_model().objects.filter(is_active=True, groups__name=roles.REVIEWER).distinct()
+
+
+def _people_of(report: ProgressReport) -> list:
+    return [report.created_by, *report.project.staff.all()]
+
+
+@transaction.atomic
+def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+# --- the workflow ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_report_create(
+    *,
+    project: Project,
+    period: dt.date,
+    actor,
+    investment_completed: Decimal,
+    physical_progress: int = 0,
+    stage: str = "",
+    workers_on_site: int = 0,
+    narrative: str = "",
+    explanation: str = "",
+) -> ProgressReport:
+    """A new draft for one project and month."""
+    _require_reporter(actor, project)
+    report = ProgressReport(
+        project=project,
+        period=period,
+        investment_completed=investment_completed,
+        physical_progress=physical_progress,
+        stage=stage,
+        workers_on_site=workers_on_site,
+        narrative=narrative,
+        explanation=explanation,
+        created_by=actor,
+    )
+    _validate(report)
+    _save(report, actor)
+    return report
+
+
+@transaction.atomic
+def progress_report_update(*, report: ProgressReport, version: int, actor, **changes) -> ProgressReport:
+    """Edits a draft or returned report, only if nobody saved it since `version` (else ConflictError)."""
+    unknown = set(changes) - set(ProgressReport.EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("该字段不能修改。") for name in sorted(unknown)})
+    _require_reporter(actor, report.project)
+    report = _claim(report, version)
+    _require_editable(report)
+    for name, value in changes.items():
+        setattr(report, name, value)
+    _validate(report)
+    _save(report, actor)
+    return report
+
+
+@transaction.atomic
+def progress_report_submit(*, report: ProgressReport, actor, version: int | None = None) -> ProgressReport:
+    _require_reporter(actor, report.project)
+    report = _claim(report, version)
+    if report.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError({"status": _("只有草稿或退回的报告可以提交。")}, code="invalid_state")
+    _validate(report)
+    report.status = Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    _save(report, actor)
+    _notify(report=report, verb=Notification.Verb.SUBMITTED, actor=actor, recipients=_reviewers())
+    return report
+
+
+@transaction.atomic
+def progress_report_approve(*, report: ProgressReport, reviewer, version: int | None = None) -> ProgressReport:
+    """Approves a submitted report; it is locked from now on and, if a correction, replaces its original."""
+    _require_reviewer(reviewer)
+    report = _claim(report, version)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError({"status": _("只有待审核的报告可以审核通过。")}, code="invalid_state")
+    if report.created_by_id == reviewer.pk:
+        raise PermissionDenied(_("不能审核自己填报的报告。"))
+    _validate(report)
+    report.status = Status.APPROVED
+    report.reviewed_by = reviewer
+    report.reviewed_at = timezone.now()
+    report.review_note = ""
+    _save(report, reviewer)
+    if report.corrects_id:
+        original = _claim(report.corrects, None)
+        original.is_superseded = True
+        _save(original, reviewer)
+    _notify(report=report, verb=Notification.Verb.APPROVED, actor=reviewer, recipients=_people_of(report))
+    rollup_project_on_commit(project_id=report.project_id)
+    return report
+
+
+@transaction.atomic
+def progress_reports_approve(*, reports: Iterable[ProgressReport], reviewer) -> list[ProgressReport]:
+    """Approves several reports at once: all of them or, if one cannot be approved, none."""
+    approved, errors = [], {}
+    for report in reports:
+        try:
+            with transaction.atomic():
+                approved.append(progress_report_approve(report=report, reviewer=reviewer))
+        except (ValidationError, ConflictError, PermissionDenied) as exc:
+            errors[str(report.pk)] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+    if errors:
+        raise ValidationError({"reports": [f"#{pk}: {' '.join(msgs)}" for pk, msgs in errors.items()]})
+    return approved
+
+
+@transaction.atomic
+def progress_report_return(
+    *, report: ProgressReport, reviewer, review_note: str, version: int | None = None
+) -> ProgressReport:
+    """Sends a submitted report back to staff with a note saying what to fix."""
+    _require_reviewer(reviewer)
+    if not (review_note or "").strip():
+        raise ValidationError({"review_note": _("退回时必须填写审核意见。")})
+    report = _claim(report, version)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError({"status": _("只有待审核的报告可以退回。")}, code="invalid_state")
+    report.status = Status.RETURNED
+    report.review_note = review_note.strip()
+    report.reviewed_by = reviewer
+    report.reviewed_at = timezone.now()
+    _save(report, reviewer)
+    _notify(report=report, verb=Notification.Verb.RETURNED, actor=reviewer, recipients=_people_of(report))
+    return report
+
+
+@transaction.atomic
+def progress_report_correct(*, original: ProgressReport, actor, **fields) -> ProgressReport:
+    """A correction of an approved report: a new linked draft that goes through review again."""
+    _require_reporter(actor, original.project)
+    original = ProgressReport.objects.select_for_update().select_related("project").get(pk=original.pk)
+    if original.status != Status.APPROVED or original.is_superseded:
+        raise ValidationError({"corrects": _("只能更正已审核且未被更正的报告。")})
+    if ProgressReport.objects.filter(corrects=original).exists():
+        raise ValidationError({"corrects": _("该报告已有更正报告。")})
+    unknown = set(fields) - set(ProgressReport.EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("该字段不能修改。") for name in sorted(unknown)})
+    values = {name: getattr(original, name) for name in ProgressReport.EDITABLE_FIELDS} | fields
+    report = ProgressReport(project=original.project, period=original.period, corrects=original, created_by=actor)
+    for name, value in values.items():
+        setattr(report, name, value)
+    _validate(report)
+    _save(report, actor)
+    return report
+
+
+# --- photos and issues -----------------------------------------------------------------------------
+
+
+def _captured_at(image: Image.Image) -> dt.datetime | None:
+    raw = image.getexif().get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL)
+    if not raw:
+        return None
+    try:
+        naive = dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    # EXIF carries local camera time without a zone; the cameras are on site, in China.
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+@transaction.atomic
+def progress_photo_add(*, report: ProgressReport, file, actor, caption: str = "") -> ProgressPhoto:
+    """Attaches a photo to a draft or returned report: must be a real image of at most 5 MB."""
+    _require_reporter(actor, report.project)
+    _require_editable(report)
+    size = getattr(file, "size", None)
+    if size is None or size > MAX_PHOTO_BYTES:
+        raise ValidationError({"image": _("照片不能超过 5 MB。")})
+    file.seek(0)
+    data = file.read()
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            captured_at = _captured_at(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ValidationError({"image": _("文件不是有效的图片。")}) from None
+    if kind not in PHOTO_FORMATS:
+        raise ValidationError({"image": _("只接受 JPEG、PNG 或 WebP 图片。")})
+    sha256 = hashlib.sha256(data).hexdigest()
+    if report.photos.filter(sha256=sha256).exists():
+        raise ValidationError({"image": _("这张照片已上传到该报告。")})
+    file.seek(0)
+    photo = ProgressPhoto(
+        report=report,
+        caption=caption,
+        captured_at=captured_at,
+        sha256=sha256,
+        size=len(data),
+        uploaded_by=actor,
+    )
+    photo.image.save(getattr(file, "name", "photo.jpg") or "photo.jpg", file, save=False)
+    photo.full_clean()
+    photo.save()
+    return photo
+
+
+@transaction.atomic
+def issue_raise(*, project: Project, description: str, actor, report: ProgressReport | None = None) -> ProjectIssue:
+    _require_reporter(actor, project)
+    issue = ProjectIssue(
+        project=project, report=report, description=description, raised_by=actor, raised_on=timezone.localdate()
+    )
+    issue.full_clean()
+    issue._history_user = actor
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_assign(*, issue: ProjectIssue, department: str, actor) -> ProjectIssue:
+    _require_reviewer(actor)
+    if issue.status == ProjectIssue.Status.RESOLVED:
+        raise ValidationError({"status": _("已解决的问题不能再交办。")})
+    if not department.strip():
+        raise ValidationError({"department": _("请填写责任部门。")})
+    issue.department = department.strip()
+    issue.status = ProjectIssue.Status.ASSIGNED
+    issue.assigned_on = timezone.localdate()
+    issue.full_clean()
+    issue._history_user = actor
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def issue_resolve(*, issue: ProjectIssue, resolution: str, actor) -> ProjectIssue:
+    _require_reviewer(actor)
+    if issue.status != ProjectIssue.Status.ASSIGNED:
+        raise ValidationError({"status": _("只有已交办的问题可以标记为解决。")})
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("请填写解决情况。")})
+    issue.resolution = resolution.strip()
+    issue.status = ProjectIssue.Status.RESOLVED
+    issue.resolved_on = timezone.localdate()
+    issue.full_clean()
+    issue._history_user = actor
+    issue.save()
+    return issue
+
+
+@transaction.atomic
+def progress_report_save(
+    *,
+    project: Project,
+    period: dt.date,
+    actor,
+    values: dict,
+    version: int | None = None,
+    photo=None,
+    photo_caption: str = "",
+    issue: str = "",
+    submit: bool = False,
+) -> ProgressReport:
+    """What the staff form does in one go: create or edit the month's report, attach a photo, raise an
+    obstacle and optionally submit; if any step fails nothing of it is kept."""
+    current = selectors.open_report_for(project=project, period=period)
+    if current is None:
+        report = progress_report_create(project=project, period=period, actor=actor, **values)
+    else:
+        # A form rendered before the report existed carries no version: someone else created it since.
+        report = progress_report_update(report=current, version=version or 0, actor=actor, **values)
+    if photo is not None:
+        progress_photo_add(report=report, file=photo, actor=actor, caption=photo_caption)
+    if issue.strip():
+        issue_raise(project=project, description=issue.strip(), actor=actor, report=report)
+    if submit:
+        report = progress_report_submit(report=report, actor=actor)
+    return report

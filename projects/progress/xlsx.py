@@ -1,0 +1,261 @@
+"""The XLSX bulk entry of monthly progress: the template staff fill in for their projects, and reading a
+filled-in sheet back into reports (read the rows, parse each, check them all, then save them together)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shangdang_portal.export import xlsx_safe_row
+
+from ..models import MAX_ID, MAX_MONEY, ProgressReport, Project
+from . import selectors, services
+
+# (key, header) of the columns before the input: the first three identify the row, the others show
+# last month's approved figures and are ignored on upload.
+REFERENCE_COLUMNS = [
+    ("project_id", "项目编号"),
+    ("project", "项目名称"),
+    ("period", "月份"),
+    ("last_investment", "上月完成投资(万元)"),
+    ("last_since_start", "上月累计完成投资(万元)"),
+    ("last_physical_progress", "上月形象进度(%)"),
+]
+MONEY_FORMAT = "#,##0.00"
+
+
+def xlsx_columns() -> list[tuple[str, str]]:
+    """(key, header) of every column: the reference columns, then one per editable field of a report,
+    headed by the field's verbose name. Headers are message ids, translated where they are written."""
+    with translation.override(None):
+        editable = [
+            (name, str(ProgressReport._meta.get_field(name).verbose_name)) for name in ProgressReport.EDITABLE_FIELDS
+        ]
+    return REFERENCE_COLUMNS + editable
+
+
+def _blank(name: str):
+    # What an empty input cell holds: empty text for text fields, nothing for numbers.
+    return "" if isinstance(ProgressReport._meta.get_field(name), models.CharField | models.TextField) else None
+
+
+def progress_template_xlsx(*, projects: Iterable[Project], period: dt.date) -> bytes:
+    """An XLSX sheet to fill in: one row per project for `period`, last month's figures beside it."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    columns = xlsx_columns()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = period.strftime("%Y-%m")
+    sheet.append([str(_(label)) for _key, label in columns])
+    previous = selectors.previous_period(period)
+    for project in projects:
+        last = selectors.counted_report_for(project=project, period=previous)
+        current = selectors.open_report_for(project=project, period=period)
+        reference = [
+            project.pk,
+            project.name,
+            period.strftime("%Y-%m"),
+            last.investment_completed if last else None,
+            last.since_start if last else None,
+            last.physical_progress if last else None,
+        ]
+        entered = [getattr(current, name) if current else _blank(name) for name in ProgressReport.EDITABLE_FIELDS]
+        sheet.append(xlsx_safe_row(sheet, reference + entered))
+    keys = [key for key, _label in columns]
+    for key in ("last_investment", "last_since_start", "investment_completed"):
+        for cell in sheet[get_column_letter(keys.index(key) + 1)][1:]:
+            cell.number_format = MONEY_FORMAT
+    sheet.freeze_panes = "C2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+class XlsxRowErrors(ValidationError):
+    """Every problem of an uploaded sheet, by row and column; nothing was saved."""
+
+    def __init__(self, errors: list[dict]):
+        self.errors = errors
+        super().__init__([f"{e['row']}:{e['column']} {e['message']}" for e in errors])
+
+
+def _parse_cell(key: str, value):
+    """One typed-in cell as the value the service takes; ValidationError with the reason if it is not one."""
+    if key == "investment_completed":
+        if value is None or value == "":
+            raise ValidationError(_("请填写本月完成投资。"))
+        try:
+            amount = Decimal(str(value).replace(",", "").strip())
+        except InvalidOperation:
+            raise ValidationError(_("不是有效的金额。")) from None
+        if not amount.is_finite():
+            raise ValidationError(_("不是有效的金额。"))
+        # Rounding a typed 10.005 to 10.01 would store a figure nobody entered: ask for it instead.
+        if abs(amount) > MAX_MONEY:
+            return amount  # the model's own bound answers that, in its words
+        cents = amount.quantize(Decimal("0.01"))
+        if cents != amount:
+            raise ValidationError(_("金额最多保留两位小数。"))
+        return cents
+    if key in ("physical_progress", "workers_on_site"):
+        if value is None or value == "":
+            return 0
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError(_("必须是整数。")) from None
+        if not number.is_finite() or number != number.to_integral_value():
+            raise ValidationError(_("必须是整数。"))
+        return int(number)
+    return "" if value is None else str(value).strip()
+
+
+def _parse_period(value) -> dt.date:
+    if isinstance(value, dt.datetime | dt.date):
+        return dt.date(value.year, value.month, 1)
+    try:
+        year, month = str(value).strip().split("-")[:2]
+        return dt.date(int(year), int(month), 1)
+    except (ValueError, TypeError):
+        raise ValidationError(_("月份格式应为 YYYY-MM。")) from None
+
+
+@dataclass
+class SheetRow:
+    """One filled-in line of the sheet, parsed: which project and month, and the values to save."""
+
+    number: int
+    project: Project
+    period: dt.date
+    values: dict
+
+
+def _error(errors: list[dict], number: int, key: str, message) -> None:
+    header = dict(xlsx_columns()).get(key)
+    column = str(_(header)) if header else key
+    for text in message.messages if isinstance(message, ValidationError) else [str(message)]:
+        errors.append({"row": number, "column": column, "message": text})
+
+
+def read_rows(file) -> list[tuple[int, dict]]:
+    """The sheet's non-blank lines as (row number, {column key: cell}); XlsxRowErrors if a column is missing.
+    Headers are recognised in the active language and in the original Chinese."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:
+        raise ValidationError({"file": _("文件不是有效的 XLSX 表格。")}) from None
+    rows = list(workbook.active.iter_rows(values_only=True))
+    columns = xlsx_columns()
+    labels = {str(_(label)): key for key, label in columns} | {label: key for key, label in columns}
+    header = [labels.get(str(cell).strip()) if cell is not None else None for cell in (rows[0] if rows else [])]
+    header_label = {key: str(_(label)) for key, label in columns}
+    missing = [header_label[k] for k in ("project_id", "period", *ProgressReport.EDITABLE_FIELDS) if k not in header]
+    if missing:
+        raise XlsxRowErrors([{"row": 1, "column": m, "message": str(_("缺少该列。"))} for m in missing])
+    lines = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = dict(zip(header, row, strict=False))
+        if all(cells.get(k) in (None, "") for k in ("project_id", *ProgressReport.EDITABLE_FIELDS)):
+            continue  # a blank line in the sheet
+        lines.append((number, cells))
+    return lines
+
+
+def parse_row(number: int, cells: dict) -> tuple[SheetRow | None, list[dict]]:
+    """One line as a SheetRow, or None and its errors by column."""
+    errors: list[dict] = []
+    try:
+        project_id = int(cells.get("project_id"))
+        if not 1 <= project_id <= MAX_ID:
+            raise Project.DoesNotExist
+        project = Project.objects.get(pk=project_id)
+    except (Project.DoesNotExist, TypeError, ValueError, OverflowError):
+        _error(errors, number, "project_id", _("没有这个项目。"))
+        return None, errors
+    values = {}
+    for key in ProgressReport.EDITABLE_FIELDS:
+        try:
+            values[key] = _parse_cell(key, cells.get(key))
+        except ValidationError as exc:
+            _error(errors, number, key, exc)
+    try:
+        period = _parse_period(cells.get("period"))
+    except ValidationError as exc:
+        _error(errors, number, "period", exc)
+    if errors:
+        return None, errors
+    return SheetRow(number=number, project=project, period=period, values=values), errors
+
+
+def validate_rows(lines: list[tuple[int, dict]]) -> tuple[list[SheetRow], list[dict]]:
+    """Every line parsed, and a second line for the same project and month refused (it would silently
+    overwrite the first); the rows that passed and all the errors."""
+    rows: list[SheetRow] = []
+    errors: list[dict] = []
+    # (project id, month) → the row that first gave it.
+    seen: dict[tuple[int, dt.date], int] = {}
+    for number, cells in lines:
+        row, row_errors = parse_row(number, cells)
+        errors += row_errors
+        if row is None:
+            continue
+        first = seen.setdefault((row.project.pk, row.period), number)
+        if first != number:
+            _error(errors, number, "period", _("与第 %(row)s 行是同一项目同一月份。") % {"row": first})
+            continue
+        rows.append(row)
+    return rows, errors
+
+
+def save_rows(rows: list[SheetRow], *, actor, submit: bool) -> tuple[list[ProgressReport], list[dict]]:
+    """Creates or updates the month's report of each row through the workflow services (and submits it if
+    asked); the saved reports and the errors the services gave, by row."""
+    saved: list[ProgressReport] = []
+    errors: list[dict] = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                current = selectors.open_report_for(project=row.project, period=row.period)
+                if current is None:
+                    report = services.progress_report_create(
+                        project=row.project, period=row.period, actor=actor, **row.values
+                    )
+                else:
+                    report = services.progress_report_update(
+                        report=current, version=current.version, actor=actor, **row.values
+                    )
+                if submit:
+                    report = services.progress_report_submit(report=report, actor=actor)
+                saved.append(report)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                for message in messages:
+                    _error(errors, row.number, key, message)
+        except PermissionDenied as exc:
+            _error(errors, row.number, "project_id", exc)
+    return saved, errors
+
+
+@transaction.atomic
+def progress_xlsx_import(*, file, actor, submit: bool = False) -> list[ProgressReport]:
+    """Reads a filled-in template: creates or updates one report per row, all rows or none."""
+    rows, errors = validate_rows(read_rows(file))
+    # The valid rows are saved even when others failed, so the answer lists the services' objections
+    # (e.g. the total investment) too; raising then rolls every row back.
+    saved, save_errors = save_rows(rows, actor=actor, submit=submit)
+    errors = sorted(errors + save_errors, key=lambda e: e["row"])
+    if errors:
+        raise XlsxRowErrors(errors)
+    return saved
