@@ -5,8 +5,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .campaigns.services import campaign_year_save, target_delete, target_save
 from .models import CampaignYear, Figure, Indicator, SourceReport, Target
 from .sources.highlight import highlight_quotes, quote_in_context
+from .sources.services import figure_save
 
 PROVENANCE = ("source_report", "quote", "quote_offset", "value_printed", "unit_printed")
 
@@ -68,6 +70,9 @@ class FigureAdmin(SimpleHistoryAdmin):
     readonly_fields = (*PROVENANCE, "quote_in_context")
     autocomplete_fields = ("region", "park", "project", "company")
 
+    def save_model(self, request, obj, form, change):
+        figure_save(figure=obj, actor=request.user)
+
     @admin.display(description=_("范围"))
     def scope_name(self, obj):
         return obj.scope
@@ -86,7 +91,21 @@ class TargetAdmin(SimpleHistoryAdmin):
     search_fields = ("indicator__name_zh", "region__name", "park__name")
     readonly_fields = ("source_figure",)
 
+    # Through the service, so a target changed here rolls up exactly as one changed over the API.
+    def save_model(self, request, obj, form, change):
+        target_save(target=obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        target_delete(target=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for target in queryset:
+            target_delete(target=target, actor=request.user)
+
 
 @admin.register(CampaignYear)
 class CampaignYearAdmin(admin.ModelAdmin):
     list_display = ("year", "name", "yellow_lag_points", "red_lag_points", "red_not_started_months")
+
+    def save_model(self, request, obj, form, change):
+        campaign_year_save(campaign_year=obj)

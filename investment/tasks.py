@@ -31,6 +31,13 @@ def rollup_all_task(as_of: str | None = None) -> dict:
     return {cy.year: rollup_year(campaign_year=cy, as_of=day).lines() for cy in years}
 
 
+@shared_task(name="investment.rollup_year", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)
+def rollup_year_task(year: int) -> dict:
+    """One campaign year in full: after a change that may touch any scope of it (thresholds, a figure, a
+    target moved to another scope or removed)."""
+    return {cy.year: rollup_year(campaign_year=cy).lines() for cy in CampaignYear.objects.filter(year=year)}
+
+
 @shared_task(name="investment.rollup_project", soft_time_limit=120, time_limit=180, **RETRY)
 def rollup_project_task(project_id: int, as_of: str | None = None) -> list[str]:
     day = dt.date.fromisoformat(as_of) if as_of else None

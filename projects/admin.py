@@ -18,6 +18,7 @@ from .models import (
     ProjectContact,
     ProjectIssue,
 )
+from .services import project_save
 
 
 class MilestoneInline(admin.TabularInline):
@@ -73,6 +74,9 @@ class ProjectAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("staff",)
     inlines = [MilestoneInline, ContactInline, FigureInline]
 
+    def save_model(self, request, obj, form, change):
+        project_save(project=obj, actor=request.user)
+
 
 @admin.register(Batch)
 class BatchAdmin(admin.ModelAdmin):
@@ -104,6 +108,17 @@ class ProgressReportAdmin(SimpleHistoryAdmin):
         "is_superseded",
         "corrects",
     )
+
+    # A report changes only through its workflow (draft, submit, approve, return, correct) on the progress
+    # pages or the API, where the rules, the history and the roll-up live; here it is read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProjectIssue)

@@ -7,28 +7,8 @@ from django.db import transaction
 
 from .models import Project
 
-PROJECT_FIELDS = {
-    "name",
-    "aliases",
-    "region",
-    "park",
-    "industry_chain",
-    "company",
-    "category",
-    "construction_type",
-    "priority_level",
-    "is_major",
-    "pool",
-    "total_investment",
-    "planned_start",
-    "planned_end",
-    "capacity",
-    "scale_value",
-    "scale_unit",
-    "description",
-    "in_statistics",
-    "is_public",
-}
+# The fields a project is written through (the API's write serializer lists the same, plus `staff`).
+PROJECT_FIELDS = set(Project.EDITABLE_FIELDS)
 
 
 def _check_fields(fields: dict) -> None:
@@ -40,13 +20,7 @@ def _check_fields(fields: dict) -> None:
 @transaction.atomic
 def project_create(*, actor, staff=None, **fields) -> Project:
     _check_fields(fields)
-    project = Project(**fields)
-    project._history_user = actor
-    project.full_clean()
-    project.save()
-    if staff is not None:
-        project.staff.set(staff)
-    return project
+    return project_save(project=Project(**fields), actor=actor, staff=staff)
 
 
 @transaction.atomic
@@ -54,6 +28,12 @@ def project_update(*, project: Project, actor, staff=None, **fields) -> Project:
     _check_fields(fields)
     for name, value in fields.items():
         setattr(project, name, value)
+    return project_save(project=project, actor=actor, staff=staff)
+
+
+@transaction.atomic
+def project_save(*, project: Project, actor, staff=None) -> Project:
+    """Validate and save a project as it stands, recording who did it (the admin saves through here too)."""
     project._history_user = actor
     project.full_clean()
     project.save()

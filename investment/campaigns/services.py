@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from projects.models import Project
 
 from ..models import AnnualPlan, CampaignYear, Measure, Target
-from ..rollups.services import rollup_project_on_commit, rollup_target_on_commit
+from ..rollups.services import rollup_project_on_commit, rollup_target_on_commit, rollup_year_on_commit
 
 
 @transaction.atomic
@@ -26,10 +26,46 @@ def target_update(*, target: Target, value: Decimal, comparator: str | None = No
         target.comparator = comparator
     if unit is not None:
         target.unit = unit
+    return target_save(target=target)
+
+
+# What places a target: when one of these changes, the scopes it left must be rolled up as well.
+TARGET_PLACE = ("campaign_year_id", "indicator_id", "measure", "region_id", "park_id")
+
+
+@transaction.atomic
+def target_save(*, target: Target, actor=None) -> Target:
+    """Create or change a target (the admin saves through here too); the roll-up follows on commit: only the
+    target's scope when it stays where it was, the whole year when it moved to another scope or indicator."""
+    before = Target.objects.filter(pk=target.pk).values(*TARGET_PLACE).first() if target.pk else None
     target.full_clean()
+    if actor is not None:
+        target._history_user = actor
     target.save()
-    rollup_target_on_commit(target_id=target.pk)
+    if before is not None and any(before[f] != getattr(target, f) for f in TARGET_PLACE):
+        for year in CampaignYear.objects.filter(pk__in={before["campaign_year_id"], target.campaign_year_id}):
+            rollup_year_on_commit(year=year.year)
+    else:
+        rollup_target_on_commit(target_id=target.pk)
     return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target, actor=None) -> None:
+    year = target.campaign_year.year
+    if actor is not None:
+        target._history_user = actor
+    target.delete()
+    rollup_year_on_commit(year=year)
+
+
+@transaction.atomic
+def campaign_year_save(*, campaign_year: CampaignYear) -> CampaignYear:
+    """The year's signal rules decide every project's colour: the year is rolled up again on commit."""
+    campaign_year.full_clean()
+    campaign_year.save()
+    rollup_year_on_commit(year=campaign_year.year)
+    return campaign_year
 
 
 @transaction.atomic

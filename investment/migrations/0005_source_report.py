@@ -4,54 +4,24 @@ so it is never confused with a staff member's monthly ProgressReport.
 The quote trigger names the table and column, so it is dropped before the rename and created again after.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
-MESSAGE = "figure quote does not occur in its report at quote_offset"
+# Migration 0003's statements, renamed: the trigger is the same check on the renamed table and column.
+_0003 = import_module("investment.migrations.0003_figure_quote_trigger")
 
-SQLITE = [
-    f"""
-    CREATE TRIGGER figure_quote_{event.lower()} BEFORE {event} ON investment_figure
-    WHEN (SELECT substr(text, NEW.quote_offset + 1, length(NEW.quote)) FROM investment_sourcereport
-          WHERE id = NEW.source_report_id) IS NOT NEW.quote
-    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;
-    """
-    for event in ("INSERT", "UPDATE")
-]
-POSTGRES = [
-    f"""
-    CREATE OR REPLACE FUNCTION figure_quote_check() RETURNS trigger AS $$
-    BEGIN
-        IF NOT EXISTS (SELECT 1 FROM investment_sourcereport r WHERE r.id = NEW.source_report_id
-                       AND substr(r.text, NEW.quote_offset + 1, length(NEW.quote)) = NEW.quote) THEN
-            RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
-        END IF;
-        RETURN NEW;
-    END $$ LANGUAGE plpgsql;
-    """,
-    """
-    CREATE TRIGGER figure_quote BEFORE INSERT OR UPDATE ON investment_figure
-    FOR EACH ROW EXECUTE FUNCTION figure_quote_check();
-    """,
-]
-# The trigger as migration 0003 created it (for migrating backwards).
-OLD = {
-    "sqlite": [
-        sql.replace("investment_sourcereport", "investment_report").replace("source_report_id", "report_id")
-        for sql in SQLITE
-    ],
-    "postgresql": [
-        sql.replace("investment_sourcereport", "investment_report").replace("source_report_id", "report_id")
-        for sql in POSTGRES
-    ],
-}
-NEW = {"sqlite": SQLITE, "postgresql": POSTGRES}
-DROP = {
-    "sqlite": ["DROP TRIGGER IF EXISTS figure_quote_insert", "DROP TRIGGER IF EXISTS figure_quote_update"],
-    "postgresql": [
-        "DROP TRIGGER IF EXISTS figure_quote ON investment_figure",
-        "DROP FUNCTION IF EXISTS figure_quote_check()",
-    ],
-}
+
+def _renamed(statements: list[str]) -> list[str]:
+    return [
+        sql.replace("investment_report", "investment_sourcereport").replace("report_id", "source_report_id")
+        for sql in statements
+    ]
+
+
+OLD = {"sqlite": _0003.SQLITE, "postgresql": _0003.POSTGRES}
+NEW = {"sqlite": _renamed(_0003.SQLITE), "postgresql": _renamed(_0003.POSTGRES)}
+DROP = _0003.DROP
 
 
 def _run(statements):

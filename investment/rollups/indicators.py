@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from projects.models import Milestone, ProgressReport
 
@@ -24,18 +24,8 @@ REPORTED_INDICATORS = [*PROGRESS_INDICATORS, *MILESTONE_INDICATORS, "signed_amou
 
 
 def counted_progress(*, year: int, as_of: dt.date):
-    """Progress reports that count: approved, not superseded, in the year up to the as-of month.
-
-    A report whose approved correction exists is left out even if its flag was not set, so a
-    correction is never counted together with the report it replaces.
-    """
-    corrected = ProgressReport.objects.filter(corrects=OuterRef("pk"), status=ProgressReport.Status.APPROVED)
-    return ProgressReport.objects.filter(
-        status=ProgressReport.Status.APPROVED,
-        is_superseded=False,
-        period__gte=year_start(year),
-        period__lte=as_of,
-    ).exclude(Exists(corrected))
+    """Counted progress reports (`ProgressReportQuerySet.counted`) in the year up to the as-of month."""
+    return ProgressReport.objects.counted().filter(period__gte=year_start(year), period__lte=as_of)
 
 
 def scopes_q(scopes: list[Scope], prefix: str = "") -> Q:

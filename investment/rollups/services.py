@@ -17,3 +17,10 @@ def rollup_target_on_commit(*, target_id: int) -> None:
     from ..tasks import rollup_target_task
 
     transaction.on_commit(lambda: rollup_target_task.delay(target_id))
+
+
+def rollup_year_on_commit(*, year: int) -> None:
+    """For a change that may touch any scope of a campaign year."""
+    from ..tasks import rollup_year_task
+
+    transaction.on_commit(lambda: rollup_year_task.delay(year))

@@ -303,6 +303,29 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
     """Parse one curation file and check it against its report; raises CurationError."""
     path = Path(path)
     data = _read_yaml(path, dict)
+    cf = _read_report(path, data)
+    codes = set(indicator_codes or set()) | {i["code"] for i in cf.new_indicators}
+    names = _check_entities(cf)
+    _check_projects(cf, names)
+    _check_figures(cf, data.get("figures") or [], names, codes)
+    return cf
+
+
+ENTITY_KEYS = (
+    "regions",
+    "parks",
+    "companies",
+    "platform_companies",
+    "industry_chains",
+    "specialty_towns",
+    "innovation_outposts",
+    "projects",
+    "new_indicators",
+)
+
+
+def _read_report(path: Path, data: dict) -> CurationFile:
+    """The report the file curates (its text must exist) and the file's lists of entities, unchecked."""
     report = data.get("report") or {}
     where = path.name
     if not isinstance(report, dict):
@@ -312,26 +335,20 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
     text_path = REPORTS_DIR / report["file"]
     if not text_path.exists():
         raise CurationError(where, f"report text {text_path} does not exist")
-    text = text_path.read_text(encoding="utf-8")
     parse_partial_date(report.get("published"))
-    cf = CurationFile(path=path, report=report, text=text)
-    for key in (
-        "regions",
-        "parks",
-        "companies",
-        "platform_companies",
-        "industry_chains",
-        "specialty_towns",
-        "innovation_outposts",
-        "projects",
-        "new_indicators",
-    ):
+    cf = CurationFile(path=path, report=report, text=text_path.read_text(encoding="utf-8"))
+    for key in ENTITY_KEYS:
         items = data.get(key) or []
         if not isinstance(items, list):
             raise CurationError(where, f"{key} must be a list")
         setattr(cf, key, items)
-    codes = set(indicator_codes or set()) | {i["code"] for i in cf.new_indicators}
+    return cf
 
+
+def _check_entities(cf: CurationFile) -> dict[str, set[str]]:
+    """Regions, parks, companies, chains, towns and outposts: their choices and quotes; returns the names
+    each scope kind may use in this file (projects are added by _check_projects)."""
+    where, text = cf.path.name, cf.text
     names: dict[str, set[str]] = {k: set() for k in SCOPE_KEYS}
     for i, r in enumerate(cf.regions):
         w = f"{where} regions[{i}] {r.get('name')}"
@@ -347,15 +364,18 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
         if p.get("quote"):
             locate(text, p["quote"], w)
         names["park"].add(p["name"])
-    for key in ("companies", "platform_companies"):
+    for key in ("companies", "platform_companies", "industry_chains", "specialty_towns", "innovation_outposts"):
         for i, c in enumerate(getattr(cf, key)):
             if c.get("quote"):
                 locate(text, c["quote"], f"{where} {key}[{i}] {c.get('name')}")
-            names["company"].add(c["name"])
-    for key in ("industry_chains", "specialty_towns", "innovation_outposts"):
-        for i, c in enumerate(getattr(cf, key)):
-            if c.get("quote"):
-                locate(text, c["quote"], f"{where} {key}[{i}] {c.get('name')}")
+            if key in ("companies", "platform_companies"):
+                names["company"].add(c["name"])
+    return names
+
+
+def _check_projects(cf: CurationFile, names: dict[str, set[str]]) -> None:
+    """Each project's choices, its park and company (listed in the same file), quotes and milestones."""
+    where, text = cf.path.name, cf.text
     for i, p in enumerate(cf.projects):
         w = f"{where} projects[{i}] {p.get('name')}"
         if not p.get("name"):
@@ -377,10 +397,14 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
             locate(text, m.get("quote"), mw)
         names["project"].add(p["name"])
 
+
+def _check_figures(cf: CurationFile, figures: list, names: dict[str, set[str]], codes: set[str]) -> None:
+    """Each figure against its quote (value and unit printed in it), its choices, indicator and scope; the
+    checked figures, normalised, are appended to cf.figures. A figure listed twice is an error."""
     seen: set[tuple] = set()
-    for i, f in enumerate(data.get("figures") or []):
-        w = f"{where} figures[{i}]"
-        q = locate(text, f.get("quote"), w)
+    for i, f in enumerate(figures):
+        w = f"{cf.path.name} figures[{i}]"
+        q = locate(cf.text, f.get("quote"), w)
         value_printed, unit_printed = str(f.get("value", "")).strip(), str(f.get("unit", "")).strip()
         if not value_printed:
             raise CurationError(w, "value is missing")
@@ -412,7 +436,6 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
             raise CurationError(w, "the same figure is listed twice")
         seen.add(key)
         cf.figures.append(CheckedFigure(f, q, value_printed, unit_printed, value, unit, start, end))
-    return cf
 
 
 def load_all(directory: Path | None = None) -> list[CurationFile]:

@@ -238,29 +238,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Project
-        fields = [
-            "name",
-            "aliases",
-            "region",
-            "park",
-            "industry_chain",
-            "company",
-            "category",
-            "construction_type",
-            "priority_level",
-            "is_major",
-            "pool",
-            "total_investment",
-            "planned_start",
-            "planned_end",
-            "capacity",
-            "scale_value",
-            "scale_unit",
-            "description",
-            "in_statistics",
-            "is_public",
-            "staff",
-        ]
+        fields = [*Project.EDITABLE_FIELDS, "staff"]
 
     def validate(self, attrs):
         start = attrs.get("planned_start", getattr(self.instance, "planned_start", None))

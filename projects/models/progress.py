@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,8 +19,19 @@ MAX_WORKERS = 100_000
 EARLIEST_PERIOD = dt.date(2000, 1, 1)
 
 
+class ProgressReportQuerySet(models.QuerySet):
+    def counted(self) -> "ProgressReportQuerySet":
+        """The one rule for which progress counts, used by the project pages, the API totals and the roll-ups:
+        approved, not superseded, and with no approved correction. The last condition repeats what the
+        superseded flag says, so a correction is never counted together with the report it replaces even if
+        the flag was not set (rows written by hand or by an older import)."""
+        approved = ProgressReport.Status.APPROVED
+        corrected = ProgressReport.objects.filter(corrects=OuterRef("pk"), status=approved)
+        return self.filter(status=approved, is_superseded=False).exclude(Exists(corrected))
+
+
 class ProgressReport(models.Model):
-    """One project's progress for one month. Only approved, not superseded reports count anywhere."""
+    """One project's progress for one month. Only counted reports (`ProgressReport.objects.counted()`) count."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -88,6 +99,8 @@ class ProgressReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("月度进度")

@@ -129,6 +129,30 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[])
 
+    # What services, the API and the admin may write; the rest is set by the roll-ups or the importer.
+    EDITABLE_FIELDS = (
+        "name",
+        "aliases",
+        "region",
+        "park",
+        "industry_chain",
+        "company",
+        "category",
+        "construction_type",
+        "priority_level",
+        "is_major",
+        "pool",
+        "total_investment",
+        "planned_start",
+        "planned_end",
+        "capacity",
+        "scale_value",
+        "scale_unit",
+        "description",
+        "in_statistics",
+        "is_public",
+    )
+
     class Meta:
         verbose_name = _("项目")
         verbose_name_plural = _("项目")

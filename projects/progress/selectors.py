@@ -21,8 +21,8 @@ ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
 
 def counted_reports() -> QuerySet[ProgressReport]:
-    """The reports that count anywhere: approved and not replaced by an approved correction."""
-    return ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED, is_superseded=False)
+    """The reports that count anywhere (the rule is `ProgressReportQuerySet.counted`)."""
+    return ProgressReport.objects.counted()
 
 
 # --- progress reports ----------------------------------------------------------------------------
