@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from investment.rollups.services import rollup_project_on_commit
 from PIL import Image, UnidentifiedImageError
 
+from investment.rollups.services import rollup_project_on_commit
 from shangdang_portal import roles
 from shangdang_portal.export import xlsx_safe_row
 from shangdang_portal.permissions import can_edit_progress, is_reviewer

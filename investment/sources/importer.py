@@ -18,6 +18,7 @@ from django.db import transaction
 from parks.models import IndustryChain, InnovationOutpost, Park, PlatformCompany, Region, SpecialtyTown
 from projects.models import Company, Milestone, Project
 
+from ..models import CampaignYear, Figure, Indicator, Report, Target
 from .curation import (
     CurationError,
     CurationFile,
@@ -27,7 +28,6 @@ from .curation import (
     merge_entities,
     parse_partial_date,
 )
-from ..models import CampaignYear, Figure, Indicator, Report, Target
 
 
 @dataclass
