@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from parks.models import Park, Region
 from projects.models import Project, Signal
+from shangdang_portal.calendar import year_start
 
 from ..models import (
     BatchRate,
@@ -28,7 +29,7 @@ from ..models import (
 )
 from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
-from ..rollups.scopes import ScopeTree, year_start
+from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
 
 # The portal's home district: the overview speaks about it first.

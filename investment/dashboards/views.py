@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Signal
 from projects.selectors import visible_projects
+from shangdang_portal.calendar import pro_rata
 from shangdang_portal.templatetags.portal import indicator_name, number
 
 from ..models import Measure, RollupSource
@@ -66,7 +67,7 @@ def _trend(*, year, as_of, key_figures) -> dict | None:
     for month in range(1, as_of.month + 1):
         running += monthly.get(month, Decimal(0))
         actual.append(str(running))
-        planned.append(str((target * month / 12).quantize(Decimal("0.01"))) if target is not None else None)
+        planned.append(str(pro_rata(target, month)) if target is not None else None)
     return {
         "months": [_("%(month)s月") % {"month": m} for m in range(1, as_of.month + 1)],
         "actual": actual,

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Project, Signal
+from shangdang_portal.calendar import add_months, elapsed_rate
 
 from ..models import AnnualPlan, CampaignYear, ProjectSignal
 from .indicators import counted_progress
-from .scopes import add_months, elapsed_rate, percent
+from .scopes import percent
 
 BATCH = 1000
 ZERO = Decimal("0.00")

@@ -7,8 +7,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from shangdang_portal.calendar import month_end
+
 from ..models import CampaignYear, Indicator, Ranking, RankingEntry, Rollup, RollupSource
-from .scopes import month_end
 
 DEFAULT_INDICATOR = "project_investment"
 

@@ -12,13 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from projects.models import Project
+from shangdang_portal.calendar import default_as_of
 
 from ..models import CampaignYear, Indicator, PipelinePool, Rollup, Target
 from .batches import batch_rates_compute
 from .indicators import computed_rows, reported_rows, scopes_with_targets, write_rows
 from .pipeline import pipeline_compute
 from .project_signals import signals_compute
-from .scopes import ScopeTree, default_as_of
+from .scopes import ScopeTree
 
 
 @dataclass
