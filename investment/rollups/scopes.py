@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from parks.models import Park, Region
+from parks.selectors import children_by_parent, subtree_ids
 from projects.models import Project
 from shangdang_portal.calendar import CENT, HUNDRED
 
@@ -40,20 +41,10 @@ class ScopeTree:
             "region": dict(Region.objects.values_list("id", "parent_id")),
             "park": dict(Park.objects.values_list("id", "parent_id")),
         }
-        self.children: dict[str, dict[int, list[int]]] = {}
-        for kind, parents in self.parents.items():
-            children: dict[int, list[int]] = {node: [] for node in parents}
-            for node, parent in parents.items():
-                if parent is not None:
-                    children[parent].append(node)
-            self.children[kind] = children
+        self.children = {kind: children_by_parent(parents.items()) for kind, parents in self.parents.items()}
 
     def scope(self, kind: str, node: int) -> Scope:
-        out, frontier = [node], [node]
-        while frontier:
-            frontier = [c for n in frontier for c in self.children[kind].get(n, [])]
-            out.extend(frontier)
-        return Scope(kind, node, tuple(sorted(out)))
+        return Scope(kind, node, tuple(sorted(subtree_ids(self.children[kind], node))))
 
     def chain(self, kind: str, node: int | None) -> list[int]:
         """The node and its ancestors up to the root: the scopes one project's numbers move."""

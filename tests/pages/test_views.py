@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, Report, Rollup
 from parks.models import Park, Region
+from parks.selectors import park_subtree_ids
 from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
 
@@ -209,7 +210,7 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
 
 def test_park_tree_sums_each_subtree(client, report_data):
     zone = Park.objects.get(name="上党经济技术开发区")
-    ids = zone.descendant_ids()
+    ids = park_subtree_ids(zone)
     expected = Project.objects.filter(park_id__in=ids).count()
     rows = client.get("/parks/").context["rows"]
     node = next(r for r in rows if r.park == zone)
