@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -31,10 +32,6 @@ from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
 from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
-
-# The portal's home district: the overview speaks about it first.
-HOME_REGION = "上党区"
-
 
 # Sources stand side by side in this order; they are never added together.
 SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.MILESTONES]
@@ -76,10 +73,12 @@ class KeyFigure:
     rows: list[Rollup] = field(default_factory=list)
 
 
-def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name: str = HOME_REGION) -> list[KeyFigure]:
+def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name: str | None = None) -> list[KeyFigure]:
     """The roll-up rows of one region at one as-of date, grouped per indicator with each source on its
     own row (a report's figure and approved progress are never added together): one query."""
-    rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(region__name=region_name)
+    rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(
+        region__name=region_name or settings.HOME_REGION
+    )
     grouped: dict[tuple, KeyFigure] = {}
     for row in rows.order_by("indicator__code", "measure"):
         key = (row.indicator_id, row.measure)
@@ -100,11 +99,11 @@ def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QueryS
 
 
 def progress_by_month(
-    *, campaign_year: CampaignYear, as_of: date, region_name: str = HOME_REGION
+    *, campaign_year: CampaignYear, as_of: date, region_name: str | None = None
 ) -> dict[int, Decimal]:
     """Approved progress per month of the year up to the as-of date for a region's project set, summed in
     SQL under the roll-up's own counting rule, so the running total ends at the progress Rollup's actual."""
-    region = Region.objects.filter(name=region_name).values_list("pk", flat=True).first()
+    region = Region.objects.filter(name=region_name or settings.HOME_REGION).values_list("pk", flat=True).first()
     if region is None:
         return {}
     scope = ScopeTree().scope("region", region)
@@ -125,7 +124,7 @@ def pipeline_scope(*, region: int | None = None, park: int | None = None) -> Reg
         return Park.objects.filter(pk=park).first()
     if region is not None:
         return Region.objects.filter(pk=region).first()
-    return Region.objects.filter(name=HOME_REGION).first()
+    return Region.objects.filter(name=settings.HOME_REGION).first()
 
 
 def _scope_filter(scope: Region | Park) -> dict:

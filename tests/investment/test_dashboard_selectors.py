@@ -7,7 +7,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from investment.dashboards.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
+from investment.dashboards.selectors import (
+    dashboard_as_of,
+    pipeline_scope,
+    progress_by_month,
+    scope_rollups,
+    signal_summary,
+)
 from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Report, Rollup, RollupSource
 from investment.rollups.run import rollup_year
 from projects.models import Project
@@ -93,3 +99,10 @@ def test_signal_summary_counts_the_stored_colours_of_visible_projects(world):
     Project.objects.filter(pk=lagging.pk).update(is_public=False)
     public = signal_summary(campaign_year=year, as_of=d("2025-06-30"), projects=Project.objects.filter(is_public=True))
     assert sum(public.values()) == 2
+
+
+def test_the_home_region_is_the_setting(world, settings):
+    settings.HOME_REGION = world["district"].name
+    assert pipeline_scope() == world["district"]
+    settings.HOME_REGION = world["other"].name
+    assert pipeline_scope() == world["other"]
