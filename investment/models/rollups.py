@@ -5,15 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MONEY, Pool, Signal
+from projects.models import Pool, Signal
+from shangdang_portal.money import AMOUNT, MONEY, POINTS
 
 from .campaigns import CampaignYear, Indicator, Measure, Target
 from .sources import Figure
-
-AMOUNT = {"max_digits": 24, "decimal_places": 4}
-
-
-POINTS = {"max_digits": 9, "decimal_places": 2}
 
 
 class RollupSource(models.TextChoices):
