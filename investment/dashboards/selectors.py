@@ -90,10 +90,10 @@ def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name
 
 
 def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QuerySet[Project]) -> dict[str, int]:
-    """Projects per colour in the signals stored at the as-of date ("none": no colour, no annual plan)."""
+    """Projects per signal among the signals stored at the as-of date ("none": no signal, no annual plan)."""
     row = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of, project__in=projects).aggregate(
-        none=Count("id", filter=Q(colour="")),
-        **{value: Count("id", filter=Q(colour=value)) for value in Signal.values},
+        none=Count("id", filter=Q(signal="")),
+        **{value: Count("id", filter=Q(signal=value)) for value in Signal.values},
     )
     return {key: value or 0 for key, value in row.items()}
 

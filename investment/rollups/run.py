@@ -29,8 +29,8 @@ class RollupSummary:
 
     def lines(self) -> list[str]:
         written = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.rows.items()))
-        colours = ", ".join(f"{colour}: {n}" for colour, n in sorted(self.signals.items()))
-        return [f"rows written: {written or 'none'}", f"signals: {colours or 'none'}"]
+        signals = ", ".join(f"{signal}: {n}" for signal, n in sorted(self.signals.items()))
+        return [f"rows written: {written or 'none'}", f"signals: {signals or 'none'}"]
 
 
 def _noop(label: str) -> None:

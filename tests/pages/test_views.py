@@ -90,12 +90,12 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
     counts = response.context["signal_chart"]["items"]
     stored = ProjectSignal.objects.filter(as_of=date(2025, 12, 31))
     assert {i["value"]: i["count"] for i in counts} == {
-        "green": stored.filter(colour="green").count(),
-        "yellow": stored.filter(colour="yellow").count(),
-        "red": stored.filter(colour="red").count(),
-        "none": stored.filter(colour="").count(),
+        "green": stored.filter(signal="green").count(),
+        "yellow": stored.filter(signal="yellow").count(),
+        "red": stored.filter(signal="red").count(),
+        "none": stored.filter(signal="").count(),
     }
-    assert stored.get(project=project).colour == "red"  # 4000.5 of 24000 by December
+    assert stored.get(project=project).signal == "red"  # 4000.5 of 24000 by December
     CampaignYear.objects.filter(pk=year.pk).update(yellow_lag_points=15)
     assert "落后序时进度超过15个百分点" in client.get("/").content.decode()
 
