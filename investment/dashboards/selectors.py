@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
+from ..rollups.rankings import competition_ranks
 from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
 
@@ -166,9 +167,13 @@ class RankRow:
     snapshot_rank: int | None = None
 
 
-def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
-    """晾晒比拼: regions and parks ranked by the mean completion of their targets in the roll-up at the
-    as-of date, beside the rank in the latest frozen monthly Ranking (`snapshot_rank`)."""
+def ranked_by_mean_completion(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
+    """The live rule of the rankings page: regions and parks ranked by the mean completion of all their
+    printed targets in the roll-up at the as-of date.
+
+    Beside it stands the rank in the latest frozen monthly Ranking (`snapshot_rank`), which follows the
+    published rule (one indicator, see investment.rollups.rankings.ranked_by_indicator), so the two
+    ranks can differ; the page labels each with its rule. Ties share a rank under both rules."""
     result: dict = {}
     rows = []
     if as_of is not None:
@@ -204,8 +209,8 @@ def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
             scores = [r.completion_rate for r in bucket.rows if r.completion_rate is not None]
             bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
         ranked.sort(key=lambda b: (b.score is None, -(b.score or 0), b.name))
-        for position, bucket in enumerate(ranked, start=1):
-            bucket.rank = position if bucket.score is not None else None
+        for rank, bucket in zip(competition_ranks([b.score for b in ranked]), ranked, strict=True):
+            bucket.rank = rank
         result[key] = ranked
     return result
 

@@ -131,7 +131,7 @@ def overview(request):
 
 def rankings(request):
     year, as_of = selectors.dashboard_as_of()
-    ranked = selectors.rankings(campaign_year=year, as_of=as_of, user=request.user) if year else {}
+    ranked = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user) if year else {}
     sections = [
         (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
         (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from investment.models import AnnualPlan, BatchRate, CampaignYear, Figure, PipelinePool, ProjectSignal, Report, Rollup
+from investment.rollups.rankings import competition_ranks
 from parks.models import Park, Region
 from parks.selectors import park_subtree_ids
 from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
@@ -224,7 +225,15 @@ def test_rankings_rank_regions_by_completion(client, rolled_up):
     ranked = response.context["sections"][0][1]
     scored = [b.score for b in ranked if b.score is not None]
     assert scored == sorted(scored, reverse=True)
-    assert [b.rank for b in ranked if b.score is not None] == list(range(1, len(scored) + 1))
+    assert [b.rank for b in ranked if b.score is not None] == competition_ranks(scored)
+    # Two rules side by side, each labelled with its own.
+    html = response.content.decode()
+    assert "当前排名（平均完成率）" in html and "冻结排名（单项指标）" in html
+
+
+def test_both_ranking_rules_share_the_tie_rule():
+    assert competition_ranks([Decimal("90"), Decimal("80"), Decimal("80"), Decimal("70"), None]) == [1, 2, 2, 4, None]
+    assert competition_ranks([]) == []
 
 
 def test_language_switch_turns_the_interface_to_english(client, rolled_up):
