@@ -167,16 +167,16 @@ class PipelinePoolFilterSet(django_filters.FilterSet):
 class ProjectSignalFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"))
-    colour = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
+    signal = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
     rule = django_filters.MultipleChoiceFilter(choices=ProjectSignal.Rule.choices, label=_("规则"))
     as_of = django_filters.DateFilter(label=_("截至日期"))
     ordering = StableOrderingFilter(
-        fields=(("as_of", "as_of"), ("lag_points", "lag_points")), default=("-as_of", "project__name")
+        fields=(("as_of", "as_of"), ("gap_points", "gap_points")), default=("-as_of", "project__name")
     )
 
     class Meta:
         model = ProjectSignal
-        fields = ["year", "project", "colour", "rule", "as_of"]
+        fields = ["year", "project", "signal", "rule", "as_of"]
 
 
 class RankingFilterSet(django_filters.FilterSet):

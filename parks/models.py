@@ -101,14 +101,6 @@ class Park(models.Model):
                 }
             )
 
-    def descendant_ids(self) -> list[int]:
-        """This park and every park below it (the tree is at most three levels deep)."""
-        ids, frontier = [self.pk], [self.pk]
-        while frontier:
-            frontier = list(Park.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return ids
-
 
 class PlatformCompany(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)

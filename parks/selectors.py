@@ -1,14 +1,51 @@
 """Reads of regions, parks (with their tree) and industry chains; every list has a fixed number of queries."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import IndustryChainFilterSet, ParkFilterSet, RegionFilterSet
 from .models import IndustryChain, Park, Region
+
+
+def children_by_parent(pairs: Iterable[tuple[int, int | None]]) -> dict[int | None, list[int]]:
+    """Each node's children in the order given, every node keyed (leaves with []); roots under None.
+
+    The one way a tree of regions or parks is linked up in memory: the park pages and the roll-up's
+    ScopeTree build on it.
+    """
+    pairs = list(pairs)
+    children: dict[int | None, list[int]] = {node: [] for node, _ in pairs}
+    children.setdefault(None, [])
+    for node, parent in pairs:
+        children.setdefault(parent, []).append(node)
+    return children
+
+
+def subtree_ids(children: dict[int | None, list[int]], node: int) -> list[int]:
+    """The node and every node below it, from a `children_by_parent` map (no queries)."""
+    out, frontier = [node], [node]
+    while frontier:
+        frontier = [c for n in frontier for c in children.get(n, [])]
+        out.extend(frontier)
+    return out
+
+
+def park_subtree_ids(park: Park | int) -> list[int]:
+    """A park and every park below it, in one query."""
+    pk = park.pk if isinstance(park, Park) else park
+    # Three levels at most (zone > park > cluster): Park.ALLOWED_PARENTS and the database trigger
+    # (parks/migrations/0003_park_tree_trigger.py) let a park sit only under a zone and a cluster only
+    # under a zone or a park, so grandchildren are the deepest nodes and no recursive query is needed.
+    return list(
+        Park.objects.filter(Q(pk=pk) | Q(parent_id=pk) | Q(parent__parent_id=pk))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def region_list(*, user=None, filters: dict | None = None) -> QuerySet[Region]:
@@ -30,12 +67,11 @@ def park_list(*, user=None, filters: dict | None = None) -> QuerySet[Park]:
 def park_tree() -> list[dict]:
     """The whole park tree as nested dicts (zones at the top), built from one query."""
     parks = list(Park.objects.order_by("kind", "name", "pk").values("id", "name", "kind", "level", "parent_id"))
-    nodes = {p["id"]: {**p, "children": []} for p in parks}
-    roots = []
-    for node in nodes.values():
-        parent = nodes.get(node.pop("parent_id"))
-        (parent["children"] if parent else roots).append(node)
-    return roots
+    children = children_by_parent((p["id"], p.pop("parent_id")) for p in parks)
+    nodes = {p["id"]: p for p in parks}
+    for pk, node in nodes.items():
+        node["children"] = [nodes[c] for c in children[pk]]
+    return [nodes[c] for c in children[None]]
 
 
 def industry_chain_list(*, user=None, filters: dict | None = None) -> QuerySet[IndustryChain]:
@@ -76,13 +112,10 @@ def park_tree_totals(*, projects) -> list[ParkNode]:
         )
         for p in parks
     }
-    roots = []
-    for park in parks:
-        node = nodes[park.pk]
-        if park.parent_id in nodes:
-            nodes[park.parent_id].children.append(node)
-        else:
-            roots.append(node)
+    children = children_by_parent((p.pk, p.parent_id) for p in parks)
+    for pk, node in nodes.items():
+        node.children = [nodes[c] for c in children[pk]]
+    roots = [nodes[c] for c in children[None]]
 
     def total(node: ParkNode, depth: int) -> None:
         node.depth = depth

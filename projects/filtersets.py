@@ -6,6 +6,7 @@ from django.db.models import Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import IndustryChain, Park, Region
+from parks.selectors import park_subtree_ids
 from shangdang_portal.filtering import StableOrderingFilter, text_search
 
 from .models import (
@@ -112,7 +113,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         )
 
     def in_park(self, queryset, name, value):
-        return queryset.filter(park_id__in=value.descendant_ids()) if value else queryset
+        return queryset.filter(park_id__in=park_subtree_ids(value)) if value else queryset
 
     def noop(self, queryset, name, value):
         # Applied together in filter_queryset(): kind and dates must match the *same* milestone.
@@ -195,4 +196,4 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         return queryset.filter(period=value.replace(day=1)) if value else queryset
 
     def in_park(self, queryset, name, value):
-        return queryset.filter(project__park_id__in=value.descendant_ids()) if value else queryset
+        return queryset.filter(project__park_id__in=park_subtree_ids(value)) if value else queryset

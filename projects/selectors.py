@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 
 from investment.models import AnnualPlan, Figure, ProjectSignal
 from shangdang_portal import roles
+from shangdang_portal.calendar import pro_rata
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import CompanyFilterSet, ProjectFilterSet
@@ -150,7 +151,7 @@ def project_plan_series(*, project: Project, signal: ProjectSignal | None) -> di
     for month in range(1, 13):
         running += monthly.get(month, Decimal(0))
         actual.append(str(running) if month <= last else None)
-        planned.append(str((plan.planned_investment * month / 12).quantize(Decimal("0.01"))) if plan else None)
+        planned.append(str(pro_rata(plan.planned_investment, month)) if plan else None)
     if plan is None and not monthly:
         return {"year": year, "months": [], "actual": [], "planned": [], "plan": None}
     return {

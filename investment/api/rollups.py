@@ -143,14 +143,14 @@ class ProjectSignalSerializer(serializers.ModelSerializer):
             "project",
             "year",
             "as_of",
-            "colour",
+            "signal",
             "rule",
             "reason",
             "planned_investment",
             "actual",
             "completion_rate",
             "elapsed_rate",
-            "lag_points",
+            "gap_points",
             "planned_start",
             "started_on",
         ]
@@ -278,11 +278,11 @@ class ProjectSignalViewSet(PortalReadOnlyViewSet):
     export_columns = [
         (_("项目"), "project.name"),
         (_("截至日期"), "as_of"),
-        (_("亮灯"), "get_colour_display"),
+        (_("亮灯"), "get_signal_display"),
         (_("说明"), "reason"),
         (_("完成率(%)"), "completion_rate"),
         (_("序时进度(%)"), "elapsed_rate"),
-        (_("落后(百分点)"), "lag_points"),
+        (_("差距(百分点)"), "gap_points"),
     ]
 
     def get_queryset(self):

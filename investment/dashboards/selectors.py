@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
 from parks.models import Park, Region
 from projects.models import Project, Signal
+from shangdang_portal.calendar import year_start
 
 from ..models import (
     BatchRate,
@@ -28,12 +30,9 @@ from ..models import (
 )
 from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
-from ..rollups.scopes import ScopeTree, year_start
+from ..rollups.rankings import competition_ranks
+from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
-
-# The portal's home district: the overview speaks about it first.
-HOME_REGION = "上党区"
-
 
 # Sources stand side by side in this order; they are never added together.
 SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.MILESTONES]
@@ -75,10 +74,12 @@ class KeyFigure:
     rows: list[Rollup] = field(default_factory=list)
 
 
-def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name: str = HOME_REGION) -> list[KeyFigure]:
+def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name: str | None = None) -> list[KeyFigure]:
     """The roll-up rows of one region at one as-of date, grouped per indicator with each source on its
     own row (a report's figure and approved progress are never added together): one query."""
-    rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(region__name=region_name)
+    rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(
+        region__name=region_name or settings.HOME_REGION
+    )
     grouped: dict[tuple, KeyFigure] = {}
     for row in rows.order_by("indicator__code", "measure"):
         key = (row.indicator_id, row.measure)
@@ -90,20 +91,20 @@ def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name
 
 
 def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QuerySet[Project]) -> dict[str, int]:
-    """Projects per colour in the signals stored at the as-of date ("none": no colour, no annual plan)."""
+    """Projects per signal among the signals stored at the as-of date ("none": no signal, no annual plan)."""
     row = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of, project__in=projects).aggregate(
-        none=Count("id", filter=Q(colour="")),
-        **{value: Count("id", filter=Q(colour=value)) for value in Signal.values},
+        none=Count("id", filter=Q(signal="")),
+        **{value: Count("id", filter=Q(signal=value)) for value in Signal.values},
     )
     return {key: value or 0 for key, value in row.items()}
 
 
 def progress_by_month(
-    *, campaign_year: CampaignYear, as_of: date, region_name: str = HOME_REGION
+    *, campaign_year: CampaignYear, as_of: date, region_name: str | None = None
 ) -> dict[int, Decimal]:
     """Approved progress per month of the year up to the as-of date for a region's project set, summed in
     SQL under the roll-up's own counting rule, so the running total ends at the progress Rollup's actual."""
-    region = Region.objects.filter(name=region_name).values_list("pk", flat=True).first()
+    region = Region.objects.filter(name=region_name or settings.HOME_REGION).values_list("pk", flat=True).first()
     if region is None:
         return {}
     scope = ScopeTree().scope("region", region)
@@ -124,7 +125,7 @@ def pipeline_scope(*, region: int | None = None, park: int | None = None) -> Reg
         return Park.objects.filter(pk=park).first()
     if region is not None:
         return Region.objects.filter(pk=region).first()
-    return Region.objects.filter(name=HOME_REGION).first()
+    return Region.objects.filter(name=settings.HOME_REGION).first()
 
 
 def _scope_filter(scope: Region | Park) -> dict:
@@ -166,9 +167,13 @@ class RankRow:
     snapshot_rank: int | None = None
 
 
-def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
-    """晾晒比拼: regions and parks ranked by the mean completion of their targets in the roll-up at the
-    as-of date, beside the rank in the latest frozen monthly Ranking (`snapshot_rank`)."""
+def ranked_by_mean_completion(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
+    """The live rule of the rankings page: regions and parks ranked by the mean completion of all their
+    printed targets in the roll-up at the as-of date.
+
+    Beside it stands the rank in the latest frozen monthly Ranking (`snapshot_rank`), which follows the
+    published rule (one indicator, see investment.rollups.rankings.ranked_by_indicator), so the two
+    ranks can differ; the page labels each with its rule. Ties share a rank under both rules."""
     result: dict = {}
     rows = []
     if as_of is not None:
@@ -204,8 +209,8 @@ def rankings(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
             scores = [r.completion_rate for r in bucket.rows if r.completion_rate is not None]
             bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
         ranked.sort(key=lambda b: (b.score is None, -(b.score or 0), b.name))
-        for position, bucket in enumerate(ranked, start=1):
-            bucket.rank = position if bucket.score is not None else None
+        for rank, bucket in zip(competition_ranks([b.score for b in ranked]), ranked, strict=True):
+            bucket.rank = rank
         result[key] = ranked
     return result
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Signal
 from projects.selectors import visible_projects
+from shangdang_portal.calendar import pro_rata
 from shangdang_portal.templatetags.portal import indicator_name, number
 
 from ..models import Measure, RollupSource
@@ -66,7 +67,7 @@ def _trend(*, year, as_of, key_figures) -> dict | None:
     for month in range(1, as_of.month + 1):
         running += monthly.get(month, Decimal(0))
         actual.append(str(running))
-        planned.append(str((target * month / 12).quantize(Decimal("0.01"))) if target is not None else None)
+        planned.append(str(pro_rata(target, month)) if target is not None else None)
     return {
         "months": [_("%(month)s月") % {"month": m} for m in range(1, as_of.month + 1)],
         "actual": actual,
@@ -130,7 +131,7 @@ def overview(request):
 
 def rankings(request):
     year, as_of = selectors.dashboard_as_of()
-    ranked = selectors.rankings(campaign_year=year, as_of=as_of, user=request.user) if year else {}
+    ranked = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user) if year else {}
     sections = [
         (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
         (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import MONEY
+from shangdang_portal.money import AMOUNT, MONEY
 
 
 class Indicator(models.Model):
@@ -78,7 +78,7 @@ class Target(models.Model):
     region = models.ForeignKey("parks.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="targets")
     park = models.ForeignKey("parks.Park", null=True, blank=True, on_delete=models.PROTECT, related_name="targets")
     measure = models.CharField(_("口径"), max_length=12, choices=Measure.choices, default=Measure.LEVEL)
-    value = models.DecimalField(_("目标值"), max_digits=24, decimal_places=4)
+    value = models.DecimalField(_("目标值"), **AMOUNT)
     unit = models.CharField(_("单位"), max_length=20, blank=True)
     comparator = models.CharField(_("比较"), max_length=2, choices=Comparator.choices, blank=True)
     source_figure = models.ForeignKey(

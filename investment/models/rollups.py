@@ -5,15 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MONEY, Pool, Signal
+from projects.models import Pool, Signal
+from shangdang_portal.money import AMOUNT, MONEY, POINTS
 
 from .campaigns import CampaignYear, Indicator, Measure, Target
 from .sources import Figure
-
-AMOUNT = {"max_digits": 24, "decimal_places": 4}
-
-
-POINTS = {"max_digits": 9, "decimal_places": 2}
 
 
 class RollupSource(models.TextChoices):
@@ -173,7 +169,9 @@ class PipelinePool(models.Model):
 
 
 class ProjectSignal(models.Model):
-    """红黄绿灯: the colour a project got at an as-of date, with the rule and the figures that set it."""
+    """红黄绿灯: the signal a project got at an as-of date, with the rule and the figures that set it.
+
+    `gap_points` has the roll-up row's sign: completion − elapsed, negative when the project is behind."""
 
     class Rule(models.TextChoices):
         NOT_STARTED = "not_started", _("计划开工后逾期未开工")
@@ -189,14 +187,14 @@ class ProjectSignal(models.Model):
         CampaignYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="signals"
     )
     as_of = models.DateField(_("截至日期"))
-    colour = models.CharField(_("亮灯"), max_length=10, blank=True, choices=Signal.choices)
+    signal = models.CharField(_("亮灯"), max_length=10, blank=True, choices=Signal.choices)
     rule = models.CharField(_("规则"), max_length=20, choices=Rule.choices)
     reason = models.CharField(_("说明"), max_length=300)
     planned_investment = models.DecimalField(_("年度计划投资(万元)"), null=True, blank=True, **MONEY)
     actual = models.DecimalField(_("本年完成投资(万元)"), **MONEY)
     completion_rate = models.DecimalField(_("完成率(%)"), null=True, blank=True, **POINTS)
     elapsed_rate = models.DecimalField(_("序时进度(%)"), **POINTS)
-    lag_points = models.DecimalField(_("落后(百分点)"), null=True, blank=True, **POINTS)
+    gap_points = models.DecimalField(_("差距(百分点)"), null=True, blank=True, **POINTS)
     planned_start = models.DateField(_("计划开工"), null=True, blank=True)
     started_on = models.DateField(_("实际开工"), null=True, blank=True)
     computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
@@ -205,13 +203,13 @@ class ProjectSignal(models.Model):
         verbose_name = _("项目亮灯")
         verbose_name_plural = _("项目亮灯")
         ordering = ["-as_of", "project"]
-        indexes = [models.Index(fields=["campaign_year", "as_of", "colour"])]
+        indexes = [models.Index(fields=["campaign_year", "as_of", "signal"])]
         constraints = [
             models.UniqueConstraint(fields=["project", "campaign_year", "as_of"], name="project_signal_once"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} {self.as_of} {self.colour or '-'}"
+        return f"{self.project} {self.as_of} {self.signal or '-'}"
 
 
 class Ranking(models.Model):

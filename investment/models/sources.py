@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from shangdang_portal.money import AMOUNT
+
 from .campaigns import Comparator, Indicator, Measure
 
 
@@ -80,7 +82,7 @@ class Figure(models.Model):
     period_end = models.DateField(_("期间结束"), null=True, blank=True)
     value_printed = models.CharField(_("原文数值"), max_length=30)
     unit_printed = models.CharField(_("原文单位"), max_length=20, blank=True)
-    value = models.DecimalField(_("标准化数值"), max_digits=24, decimal_places=4)
+    value = models.DecimalField(_("标准化数值"), **AMOUNT)
     unit = models.CharField(_("标准化单位"), max_length=20, blank=True)
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
     measure = models.CharField(_("口径"), max_length=12, choices=Measure.choices, default=Measure.LEVEL)

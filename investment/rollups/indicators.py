@@ -8,9 +8,10 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from projects.models import Milestone, ProgressReport
+from shangdang_portal.calendar import elapsed_rate, year_start
 
 from ..models import AnnualPlan, CampaignYear, Figure, Indicator, Measure, Rollup, RollupSource, Target, TargetBasis
-from .scopes import Scope, elapsed_rate, percent, year_start
+from .scopes import Scope, percent
 
 # Indicators the portal computes from its own data, and where each one's actual comes from.
 PROGRESS_INDICATORS = ["project_investment"]

@@ -9,10 +9,11 @@ from django.db.models import CharField, Count, DecimalField, OuterRef, Q, Subque
 from django.db.models.functions import Coalesce
 
 from projects.models import PoolMove, Project
+from shangdang_portal.calendar import year_start
 
 from ..models import CampaignYear, PipelinePool
 from .indicators import grouped, in_scope, scopes_q
-from .scopes import Scope, year_start
+from .scopes import Scope
 
 
 def pool_at(as_of: dt.date):

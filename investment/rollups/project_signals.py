@@ -1,4 +1,4 @@
-"""红黄绿灯: each project's colour at an as-of date under its campaign year's rules, stored with its reasons."""
+"""红黄绿灯: each project's signal at an as-of date under its campaign year's rules, stored with its reasons."""
 
 from __future__ import annotations
 
@@ -11,22 +11,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Project, Signal
+from shangdang_portal.calendar import add_months, elapsed_rate
 
 from ..models import AnnualPlan, CampaignYear, ProjectSignal
 from .indicators import counted_progress
-from .scopes import add_months, elapsed_rate, percent
+from .scopes import percent
 
 BATCH = 1000
 ZERO = Decimal("0.00")
 UPDATE_FIELDS = [
-    "colour",
+    "signal",
     "rule",
     "reason",
     "planned_investment",
     "actual",
     "completion_rate",
     "elapsed_rate",
-    "lag_points",
+    "gap_points",
     "planned_start",
     "started_on",
     "computed_at",
@@ -60,42 +61,46 @@ def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, proje
 
 
 def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
-    """One project's colour. Not started N months after its planned start is red whatever it spent;
-    otherwise the lag of plan completion behind time elapsed decides, if there is a plan."""
+    """One project's signal. Not started N months after its planned start is red whatever it spent;
+    otherwise the gap of plan completion to time elapsed decides, if there is a plan.
+
+    The gap has the roll-up row's sign (completion − elapsed, negative = behind); the year's thresholds
+    are how far behind, so a gap below −red is red and below −yellow is yellow."""
     elapsed = elapsed_rate(as_of)
     plan, actual = row["plan"], row["year_actual"]
     completion = percent(actual, plan)
-    lag = None if completion is None else elapsed - completion
+    gap = None if completion is None else completion - elapsed
     out = {
         "planned_investment": plan,
         "actual": actual,
         "completion_rate": completion,
         "elapsed_rate": elapsed,
-        "lag_points": lag,
+        "gap_points": gap,
         "planned_start": row["planned_start"],
         "started_on": row["started_on"],
     }
     months = campaign_year.red_not_started_months
     if row["planned_start"] and row["started_on"] is None and add_months(row["planned_start"], months) <= as_of:
         reason = _("计划%(start)s开工，%(months)s个月后仍未开工") % {"start": row["planned_start"], "months": months}
-        return {**out, "colour": Signal.RED, "rule": ProjectSignal.Rule.NOT_STARTED, "reason": reason}
+        return {**out, "signal": Signal.RED, "rule": ProjectSignal.Rule.NOT_STARTED, "reason": reason}
     if completion is None:
         reason = _("无本年度计划投资，不按序时进度亮灯")
-        return {**out, "colour": "", "rule": ProjectSignal.Rule.NO_PLAN, "reason": reason}
-    numbers = {"completion": completion, "elapsed": elapsed, "lag": lag}
-    if lag > campaign_year.red_lag_points:
-        colour, rule = Signal.RED, ProjectSignal.Rule.LAG_RED
-    elif lag > campaign_year.yellow_lag_points:
-        colour, rule = Signal.YELLOW, ProjectSignal.Rule.LAG_YELLOW
+        return {**out, "signal": "", "rule": ProjectSignal.Rule.NO_PLAN, "reason": reason}
+    # The reason speaks of how far behind (落后), so its number has the opposite sign of the gap.
+    numbers = {"completion": completion, "elapsed": elapsed, "lag": elapsed - completion}
+    if gap < -campaign_year.red_lag_points:
+        signal, rule = Signal.RED, ProjectSignal.Rule.LAG_RED
+    elif gap < -campaign_year.yellow_lag_points:
+        signal, rule = Signal.YELLOW, ProjectSignal.Rule.LAG_YELLOW
     else:
-        colour, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
+        signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
     reason = _("年度计划完成%(completion)s%%，序时进度%(elapsed)s%%，落后%(lag)s个百分点") % numbers
-    return {**out, "colour": colour, "rule": rule, "reason": reason}
+    return {**out, "signal": signal, "rule": rule, "reason": reason}
 
 
 def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> Counter:
     """Store every project's signal at the as-of date (upsert) and set Project.signal if it is the newest."""
-    now, colours, batch = timezone.now(), Counter(), []
+    now, signals, batch = timezone.now(), Counter(), []
 
     def flush():
         ProjectSignal.objects.bulk_create(
@@ -108,7 +113,7 @@ def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=
 
     for row in _projects_with_figures(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids):
         values = evaluate(row, campaign_year=campaign_year, as_of=as_of)
-        colours[values["colour"] or "none"] += 1
+        signals[values["signal"] or "none"] += 1
         batch.append(
             ProjectSignal(project_id=row["pk"], campaign_year=campaign_year, as_of=as_of, computed_at=now, **values)
         )
@@ -116,26 +121,26 @@ def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=
             flush()
     if batch:
         flush()
-    _set_current_colour(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids)
-    return colours
+    _set_current_signal(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids)
+    return signals
 
 
-def _set_current_colour(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> None:
+def _set_current_signal(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> None:
     """Project.signal follows the newest evaluation only: a re-run for an old date leaves it alone."""
     newest = ProjectSignal.objects.aggregate(latest=Max("as_of"))["latest"]
     if newest is None or as_of < newest:
         return
-    # The changed colours are read in one pass and written with one UPDATE per colour (per chunk of
+    # The changed signals are read in one pass and written with one UPDATE per signal (per chunk of
     # ids): a correlated subquery per project let PostgreSQL pick a plan that scanned every signal
     # of the date once per project whenever its statistics were stale (right after a bulk load).
     changed = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of).exclude(
-        colour=F("project__signal")
+        signal=F("project__signal")
     )
     if project_ids is not None:
         changed = changed.filter(project_id__in=project_ids)
-    by_colour: dict[str, list[int]] = defaultdict(list)
-    for colour, project_id in changed.order_by().values_list("colour", "project_id").iterator(chunk_size=BATCH):
-        by_colour[colour].append(project_id)
-    for colour, ids in by_colour.items():
+    by_signal: dict[str, list[int]] = defaultdict(list)
+    for signal, project_id in changed.order_by().values_list("signal", "project_id").iterator(chunk_size=BATCH):
+        by_signal[signal].append(project_id)
+    for signal, ids in by_signal.items():
         for start in range(0, len(ids), BATCH):
-            Project.objects.filter(pk__in=ids[start : start + BATCH]).update(signal=colour)
+            Project.objects.filter(pk__in=ids[start : start + BATCH]).update(signal=signal)

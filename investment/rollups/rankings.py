@@ -1,4 +1,6 @@
-"""晾晒比拼: scopes ranked by completion; a month's published ranking is frozen, the current one recomputed."""
+"""晾晒比拼 as published: scopes ranked by one indicator's completion; a month's ranking is frozen, the current
+one recomputed. The live page's other rule (mean completion of all printed targets) lives in
+investment.dashboards.selectors.ranked_by_mean_completion; both share competition_ranks for ties."""
 
 from __future__ import annotations
 
@@ -7,14 +9,31 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from shangdang_portal.calendar import month_end
+
 from ..models import CampaignYear, Indicator, Ranking, RankingEntry, Rollup, RollupSource
-from .scopes import month_end
 
 DEFAULT_INDICATOR = "project_investment"
 
 
-def ranked_rollups(*, campaign_year: CampaignYear, indicator: Indicator, source: str, scope_kind: str, as_of: dt.date):
-    """Rollup rows with a completion rate, best first; equal rates share a rank (1, 2, 2, 4)."""
+def competition_ranks(scores: list) -> list[int | None]:
+    """Ranks for scores sorted best first: equal scores share a rank (1, 2, 2, 4); no score, no rank."""
+    ranks: list[int | None] = []
+    for position, score in enumerate(scores, start=1):
+        if score is None:
+            ranks.append(None)
+        elif position > 1 and score == scores[position - 2]:
+            ranks.append(ranks[-1])
+        else:
+            ranks.append(position)
+    return ranks
+
+
+def ranked_by_indicator(
+    *, campaign_year: CampaignYear, indicator: Indicator, source: str, scope_kind: str, as_of: dt.date
+):
+    """The published rule: Rollup rows of one indicator and source with a completion rate, best first, as
+    (rank, row). This is what ranking_publish freezes each month and ranking_compare recomputes."""
     rows = list(
         Rollup.objects.filter(
             campaign_year=campaign_year,
@@ -28,12 +47,7 @@ def ranked_rollups(*, campaign_year: CampaignYear, indicator: Indicator, source:
         .select_related("region", "park")
         .order_by("-completion_rate", "region__name", "park__name")
     )
-    ranked, previous = [], None
-    for position, row in enumerate(rows, start=1):
-        rank = ranked[-1][0] if previous == row.completion_rate else position
-        ranked.append((rank, row))
-        previous = row.completion_rate
-    return ranked
+    return list(zip(competition_ranks([row.completion_rate for row in rows]), rows, strict=True))
 
 
 @transaction.atomic
@@ -74,7 +88,7 @@ def ranking_publish(
             actual=row.actual,
             completion_rate=row.completion_rate,
         )
-        for rank, row in ranked_rollups(
+        for rank, row in ranked_by_indicator(
             campaign_year=campaign_year, indicator=indicator, source=source, scope_kind=scope_kind, as_of=as_of
         )
     )

@@ -12,13 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from projects.models import Project
+from shangdang_portal.calendar import default_as_of
 
 from ..models import CampaignYear, Indicator, PipelinePool, Rollup, Target
 from .batches import batch_rates_compute
 from .indicators import computed_rows, reported_rows, scopes_with_targets, write_rows
 from .pipeline import pipeline_compute
 from .project_signals import signals_compute
-from .scopes import ScopeTree, default_as_of
+from .scopes import ScopeTree
 
 
 @dataclass
@@ -28,8 +29,8 @@ class RollupSummary:
 
     def lines(self) -> list[str]:
         written = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.rows.items()))
-        colours = ", ".join(f"{colour}: {n}" for colour, n in sorted(self.signals.items()))
-        return [f"rows written: {written or 'none'}", f"signals: {colours or 'none'}"]
+        signals = ", ".join(f"{signal}: {n}" for signal, n in sorted(self.signals.items()))
+        return [f"rows written: {written or 'none'}", f"signals: {signals or 'none'}"]
 
 
 def _noop(label: str) -> None:

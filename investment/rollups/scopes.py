@@ -1,20 +1,16 @@
-"""The scope trees (region > districts, zone > sub-parks > clusters) and the calendar of a campaign year."""
+"""The scope trees (region > districts, zone > sub-parks > clusters) that roll-ups are computed over."""
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils import timezone
 
 from parks.models import Park, Region
+from parks.selectors import children_by_parent, subtree_ids
 from projects.models import Project
-
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
+from shangdang_portal.calendar import CENT, HUNDRED
 
 
 @dataclass(frozen=True)
@@ -45,20 +41,10 @@ class ScopeTree:
             "region": dict(Region.objects.values_list("id", "parent_id")),
             "park": dict(Park.objects.values_list("id", "parent_id")),
         }
-        self.children: dict[str, dict[int, list[int]]] = {}
-        for kind, parents in self.parents.items():
-            children: dict[int, list[int]] = {node: [] for node in parents}
-            for node, parent in parents.items():
-                if parent is not None:
-                    children[parent].append(node)
-            self.children[kind] = children
+        self.children = {kind: children_by_parent(parents.items()) for kind, parents in self.parents.items()}
 
     def scope(self, kind: str, node: int) -> Scope:
-        out, frontier = [node], [node]
-        while frontier:
-            frontier = [c for n in frontier for c in self.children[kind].get(n, [])]
-            out.extend(frontier)
-        return Scope(kind, node, tuple(sorted(out)))
+        return Scope(kind, node, tuple(sorted(subtree_ids(self.children[kind], node))))
 
     def chain(self, kind: str, node: int | None) -> list[int]:
         """The node and its ancestors up to the root: the scopes one project's numbers move."""
@@ -82,31 +68,6 @@ class ScopeTree:
             "park": {a for p in parks for a in self.chain("park", p)},
         }
         return [self.scope(kind, node) for kind in ("region", "park") for node in sorted(used[kind])]
-
-
-def year_start(year: int) -> dt.date:
-    return dt.date(year, 1, 1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def default_as_of(year: int, today: dt.date | None = None) -> dt.date:
-    """Today within the current year; the last day of a past year."""
-    today = today or timezone.localdate()
-    return today if year >= today.year else dt.date(year, 12, 31)
-
-
-def elapsed_rate(as_of: dt.date) -> Decimal:
-    """序时进度: the share of the year's months reached, counting the as-of month (reports are monthly)."""
-    return (Decimal(as_of.month) * HUNDRED / 12).quantize(CENT)
 
 
 def percent(part: Decimal | int | None, whole: Decimal | int | None) -> Decimal | None:

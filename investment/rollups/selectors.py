@@ -23,7 +23,7 @@ from ..models import (
     RankingEntry,
     Rollup,
 )
-from .rankings import ranked_rollups
+from .rankings import ranked_by_indicator
 
 
 def rollup_list(*, user=None, filters: dict | None = None) -> QuerySet[Rollup]:
@@ -75,7 +75,7 @@ def ranking_compare(*, ranking: Ranking) -> dict:
     newest = Rollup.objects.filter(campaign_year=ranking.campaign_year).aggregate(newest=Max("as_of"))["newest"]
     current = []
     if newest:
-        for rank, row in ranked_rollups(
+        for rank, row in ranked_by_indicator(
             campaign_year=ranking.campaign_year,
             indicator=ranking.indicator,
             source=ranking.source,

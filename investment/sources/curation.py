@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from shangdang_portal.calendar import month_end
+
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 CURATION_DIR = FIXTURES_DIR / "curation"
 REPORTS_DIR = FIXTURES_DIR / "reports"
@@ -163,8 +165,7 @@ _PERIOD_RES = [
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
+    return month_end(dt.date(year, month, 1))
 
 
 def parse_period(period: str | None) -> tuple[dt.date | None, dt.date | None]:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from parks.models import IndustryChain, InnovationOutpost, Park, PlatformCompany, Region, SpecialtyTown
@@ -180,7 +181,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
         SpecialtyTown.objects.update_or_create(
             name=rec["name"],
             defaults={
-                "region": regions(rec.get("region") or "上党区", f"town {rec['name']}", "region"),
+                "region": regions(rec.get("region") or settings.HOME_REGION, f"town {rec['name']}", "region"),
                 "description": rec.get("description") or "",
             },
         )
@@ -189,7 +190,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
             name=rec["name"],
             defaults={
                 "city": rec.get("city") or "",
-                "region": regions(rec.get("region") or "上党区", f"outpost {rec['name']}", "region"),
+                "region": regions(rec.get("region") or settings.HOME_REGION, f"outpost {rec['name']}", "region"),
                 "description": rec.get("description") or "",
             },
         )

@@ -8,9 +8,9 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from parks.models import IndustryChain, Park, Region
+from shangdang_portal.money import MAX_MONEY
 
 from ..models import (
-    MAX_MONEY,
     Category,
     Company,
     ConstructionType,

@@ -14,8 +14,6 @@ from .progress import (
 )
 from .register import (
     MAX_ID,
-    MAX_MONEY,
-    MONEY,
     Batch,
     Category,
     Company,
@@ -32,9 +30,7 @@ from .register import (
 __all__ = [
     "EARLIEST_PERIOD",
     "MAX_ID",
-    "MAX_MONEY",
     "MAX_WORKERS",
-    "MONEY",
     "Batch",
     "Category",
     "Company",

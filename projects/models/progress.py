@@ -11,7 +11,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .register import MAX_MONEY, MONEY, Project
+from shangdang_portal.money import MAX_MONEY, MONEY
+
+from .register import Project
 
 # Bounds of a monthly report checked by the services: no site in the district employs 100,000 people, and
 # the campaign's records start long after 2000, so anything outside is a typing slip.

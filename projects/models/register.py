@@ -1,5 +1,5 @@
 """The project register: companies, projects, 三个一批 batches and milestones, contacts (三个一), 四库
-moves, their choices, and the money and id bounds the other apps share."""
+moves, their choices, and the id bound the other apps share."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
@@ -8,10 +8,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-# 10^10 万元 (a hundred trillion yuan) is far beyond any project in the district, yet well inside what every
-# column holds exactly: SQLite keeps decimals as floats, which lose cents long before MONEY's 16 digits.
-MAX_MONEY = 10**10
+from shangdang_portal.money import MAX_MONEY, MONEY
+
 # The largest id a database row can have (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
 

@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
+from shangdang_portal.money import MONEY
 
 from ..filtersets import ProgressReportFilterSet
-from ..models import MONEY, Milestone, Notification, ProgressReport, Project
+from ..models import Milestone, Notification, ProgressReport, Project
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 

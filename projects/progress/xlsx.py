@@ -15,8 +15,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from shangdang_portal.export import xlsx_safe_row
+from shangdang_portal.money import MAX_MONEY
 
-from ..models import MAX_ID, MAX_MONEY, ProgressReport, Project
+from ..models import MAX_ID, ProgressReport, Project
 from . import selectors, services
 
 # (key, header) of the columns before the input: the first three identify the row, the others show

@@ -22,6 +22,10 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
+# The portal's home district (a Region name): the overview and the pipeline speak about it first, the
+# importer files unplaced towns and outposts under it, and the demo commands fill it.
+HOME_REGION = env("PORTAL_HOME_REGION", default="上党区")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -89,7 +89,12 @@ def test_signals_pipeline_rankings_and_the_comparison(world):
     client = APIClient()
     signals = client.get("/api/v1/signals/", {"year": 2025}).json()["results"]
     assert [s["project"]["id"] for s in signals] == [shown.pk]  # unpublished projects stay hidden
-    assert signals[0]["colour"] == "green" and signals[0]["reason"]
+    assert signals[0]["signal"] == "green" and signals[0]["reason"]
+    first = signals[0]
+    assert Decimal(first["gap_points"]) == Decimal(first["completion_rate"]) - Decimal(first["elapsed_rate"])
+    assert client.get("/api/v1/signals/", {"year": 2025, "signal": "red"}).json()["results"] == []
+    green = client.get("/api/v1/signals/", {"year": 2025, "signal": "green", "ordering": "gap_points"}).json()
+    assert green["count"] == 1
     pools = client.get("/api/v1/pipeline/", {"region": world["city"].pk}).json()["results"]
     assert {p["pool"]: p["project_count"] for p in pools} == {
         "": 2,

@@ -22,7 +22,7 @@ def test_rollup_runs_on_the_report_data_and_prints_a_summary(report_data):
     report_rows = Rollup.objects.filter(source="report").count()
     assert f"rollup (report): {report_rows}" in output
     assert f"signals: {Project.objects.count()}" in output
-    assert "signals: none: " in output  # no plans yet: no colour, and the summary says how many
+    assert "signals: none: " in output  # no plans yet: no signal, and the summary says how many
     assert PipelinePool.objects.exists() and ProjectSignal.objects.count() == Project.objects.count()
     assert run() == output  # the same rows and the same summary the second time
     assert Rollup.objects.filter(source="report").count() == report_rows

@@ -7,7 +7,13 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from investment.dashboards.selectors import dashboard_as_of, progress_by_month, scope_rollups, signal_summary
+from investment.dashboards.selectors import (
+    dashboard_as_of,
+    pipeline_scope,
+    progress_by_month,
+    scope_rollups,
+    signal_summary,
+)
 from investment.models import AnnualPlan, CampaignYear, Figure, ProjectSignal, Rollup, RollupSource, SourceReport
 from investment.rollups.run import rollup_year
 from projects.models import Project
@@ -74,7 +80,7 @@ def test_a_figure_of_an_unpublished_report_is_withheld_from_the_public(report_da
     assert signed_in["signed_amount"].rows[0].figure == printed
 
 
-def test_signal_summary_counts_the_stored_colours_of_visible_projects(world):
+def test_signal_summary_counts_the_stored_signals_of_visible_projects(world):
     year = world["year"]
     on_track, lagging, unplanned = (project(world["district"]) for _ in range(3))
     for built, planned in ((on_track, "1200"), (lagging, "1200")):
@@ -83,13 +89,20 @@ def test_signal_summary_counts_the_stored_colours_of_visible_projects(world):
         report(on_track, date(2025, month, 1), "100")
     report(lagging, d("2025-01-01"), "100")
     rollup_year(campaign_year=year, as_of=d("2025-06-30"))
-    stored = dict(ProjectSignal.objects.filter(as_of=d("2025-06-30")).values_list("project_id", "colour"))
+    stored = dict(ProjectSignal.objects.filter(as_of=d("2025-06-30")).values_list("project_id", "signal"))
     assert stored[on_track.pk] == "green" and stored[unplanned.pk] == ""
     counts = signal_summary(campaign_year=year, as_of=d("2025-06-30"), projects=Project.objects.all())
     expected = {"green": 0, "yellow": 0, "red": 0, "none": 0}
-    for colour in stored.values():
-        expected[colour or "none"] += 1
+    for signal in stored.values():
+        expected[signal or "none"] += 1
     assert counts == expected
     Project.objects.filter(pk=lagging.pk).update(is_public=False)
     public = signal_summary(campaign_year=year, as_of=d("2025-06-30"), projects=Project.objects.filter(is_public=True))
     assert sum(public.values()) == 2
+
+
+def test_the_home_region_is_the_setting(world, settings):
+    settings.HOME_REGION = world["district"].name
+    assert pipeline_scope() == world["district"]
+    settings.HOME_REGION = world["other"].name
+    assert pipeline_scope() == world["other"]

@@ -23,7 +23,9 @@ from investment.models import (
     Rollup,
     SourceReport,
 )
+from investment.rollups.rankings import competition_ranks
 from parks.models import Park, Region
+from parks.selectors import park_subtree_ids
 from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
 from shangdang_portal import roles
 
@@ -98,12 +100,12 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
     counts = response.context["signal_chart"]["items"]
     stored = ProjectSignal.objects.filter(as_of=date(2025, 12, 31))
     assert {i["value"]: i["count"] for i in counts} == {
-        "green": stored.filter(colour="green").count(),
-        "yellow": stored.filter(colour="yellow").count(),
-        "red": stored.filter(colour="red").count(),
-        "none": stored.filter(colour="").count(),
+        "green": stored.filter(signal="green").count(),
+        "yellow": stored.filter(signal="yellow").count(),
+        "red": stored.filter(signal="red").count(),
+        "none": stored.filter(signal="").count(),
     }
-    assert stored.get(project=project).colour == "red"  # 4000.5 of 24000 by December
+    assert stored.get(project=project).signal == "red"  # 4000.5 of 24000 by December
     CampaignYear.objects.filter(pk=year.pk).update(yellow_lag_points=15)
     assert "落后序时进度超过15个百分点" in client.get("/").content.decode()
 
@@ -218,7 +220,7 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
 
 def test_park_tree_sums_each_subtree(client, report_data):
     zone = Park.objects.get(name="上党经济技术开发区")
-    ids = zone.descendant_ids()
+    ids = park_subtree_ids(zone)
     expected = Project.objects.filter(park_id__in=ids).count()
     rows = client.get("/parks/").context["rows"]
     node = next(r for r in rows if r.park == zone)
@@ -232,7 +234,15 @@ def test_rankings_rank_regions_by_completion(client, rolled_up):
     ranked = response.context["sections"][0][1]
     scored = [b.score for b in ranked if b.score is not None]
     assert scored == sorted(scored, reverse=True)
-    assert [b.rank for b in ranked if b.score is not None] == list(range(1, len(scored) + 1))
+    assert [b.rank for b in ranked if b.score is not None] == competition_ranks(scored)
+    # Two rules side by side, each labelled with its own.
+    html = response.content.decode()
+    assert "当前排名（平均完成率）" in html and "冻结排名（单项指标）" in html
+
+
+def test_both_ranking_rules_share_the_tie_rule():
+    assert competition_ranks([Decimal("90"), Decimal("80"), Decimal("80"), Decimal("70"), None]) == [1, 2, 2, 4, None]
+    assert competition_ranks([]) == []
 
 
 def test_language_switch_turns_the_interface_to_english(client, rolled_up):

@@ -101,7 +101,7 @@ def test_sheet_refuses_money_beyond_the_limit(staff_api, project, months):
 
 @pytest.mark.django_db
 def test_project_total_investment_is_bounded_in_the_api(region):
-    from projects.models import MAX_MONEY
+    from shangdang_portal.money import MAX_MONEY
 
     admin = Group.objects.get_or_create(name=roles.ADMIN)[0]
     from django.contrib.auth import get_user_model

@@ -7,8 +7,8 @@ from tqdm import tqdm
 
 from investment.models import CampaignYear
 from investment.rollups.run import RollupSummary, rollup_for_project, rollup_year
-from investment.rollups.scopes import default_as_of
 from projects.models import Project
+from shangdang_portal.calendar import default_as_of
 
 STEPS = ["progress and milestones", "report figures", "三个一批", "四库", "signals"]
 

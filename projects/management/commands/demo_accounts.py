@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 user.groups.set([user.groups.model.objects.get(name=role)])
             staff = User.objects.get(username="staff")
             # The demo staff member reports for the district's first few projects.
-            staff.assigned_projects.set(Project.objects.filter(region__name="上党区").order_by("name")[:5])
+            staff.assigned_projects.set(Project.objects.filter(region__name=settings.HOME_REGION).order_by("name")[:5])
         self.stdout.write(f"demo accounts (password for all: {DEMO_PASSWORD}):")
         for username, role, label in ACCOUNTS:
             self.stdout.write(f"  {username:<9} {label} ({role})")

@@ -4,6 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -45,7 +46,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             city, _ = Region.objects.get_or_create(name="长治市", defaults={"level": "city"})
-            district, _ = Region.objects.get_or_create(name="上党区", defaults={"level": "district", "parent": city})
+            district, _ = Region.objects.get_or_create(
+                name=settings.HOME_REGION, defaults={"level": "district", "parent": city}
+            )
             parks = list(Park.objects.values_list("pk", flat=True)) or [None]
             chains = list(IndustryChain.objects.values_list("pk", flat=True)) or [None]
             # Numbering continues after earlier runs so names stay unique without --clear.

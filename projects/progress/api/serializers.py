@@ -6,8 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from shangdang_portal.money import MAX_MONEY, MONEY
+
 from ...filtersets import PERIOD_INPUT_FORMATS
-from ...models import MAX_ID, MAX_MONEY, MONEY, ProgressPhoto, ProgressReport
+from ...models import MAX_ID, ProgressPhoto, ProgressReport
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):

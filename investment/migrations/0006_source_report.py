@@ -33,7 +33,7 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("investment", "0004_rollups"), ("projects", "0005_money_upper_bound")]
+    dependencies = [("investment", "0005_project_signal_names"), ("projects", "0005_money_upper_bound")]
     operations = [
         migrations.RunPython(_run(DROP), _run(OLD)),
         migrations.RenameModel("Report", "SourceReport"),
