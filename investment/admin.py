@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin import ProjectAdmin
+
 from .models import CampaignYear, Figure, Indicator, SourceReport, Target
 from .sources.highlight import highlight_quotes, quote_in_context
 
@@ -90,3 +92,22 @@ class TargetAdmin(SimpleHistoryAdmin):
 @admin.register(CampaignYear)
 class CampaignYearAdmin(admin.ModelAdmin):
     list_display = ("year", "name", "yellow_lag_points", "red_lag_points", "red_not_started_months")
+
+
+class ProjectFigureInline(admin.TabularInline):
+    """The figures quoted about a project, read-only on the project's admin page (projects.admin.ProjectAdmin)."""
+
+    model = Figure
+    fk_name = "project"
+    extra = 0
+    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "source_report", "quote")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("来源数据(只读)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# The project page belongs to projects, which cannot import this app: the figures are added from here.
+ProjectAdmin.inlines = [*ProjectAdmin.inlines, ProjectFigureInline]

@@ -1,10 +1,8 @@
-"""Back office for companies and projects: milestones and contacts inline, figures read-only."""
+"""Back office for companies and projects: milestones and contacts inline (investment/admin.py adds the
+project's figures, read-only, to the project page)."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-from investment.models import Figure
 
 from .models import (
     Batch,
@@ -30,19 +28,6 @@ class MilestoneInline(admin.TabularInline):
 class ContactInline(admin.TabularInline):
     model = ProjectContact
     extra = 0
-
-
-class FigureInline(admin.TabularInline):
-    model = Figure
-    fk_name = "project"
-    extra = 0
-    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "source_report", "quote")
-    readonly_fields = fields
-    can_delete = False
-    verbose_name_plural = _("来源数据(只读)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Company)
@@ -71,7 +56,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ("region", "park")
     autocomplete_fields = ("region", "park", "company", "industry_chain")
     filter_horizontal = ("staff",)
-    inlines = [MilestoneInline, ContactInline, FigureInline]
+    # investment/admin.py adds the figures quoted about the project (ProjectFigureInline).
+    inlines = [MilestoneInline, ContactInline]
 
 
 @admin.register(Batch)

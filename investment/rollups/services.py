@@ -17,3 +17,11 @@ def rollup_target_on_commit(*, target_id: int) -> None:
     from ..tasks import rollup_target_task
 
     transaction.on_commit(lambda: rollup_target_task.delay(target_id))
+
+
+def rollup_project_after_progress(*, project_id: int, **kwargs) -> None:
+    """Receiver of projects.progress.hooks.progress_counted (connected in investment/apps.py): sent after
+    the approval committed, so the task is queued at once."""
+    from ..tasks import rollup_project_task
+
+    rollup_project_task.delay(project_id)

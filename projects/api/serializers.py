@@ -8,6 +8,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from parks.models import IndustryChain, Park, Region
+from shangdang_portal.serializers import RefSerializer
 
 from ..models import (
     MAX_MONEY,
@@ -34,13 +35,6 @@ class ChoiceLabelField(serializers.CharField):
 
     def to_representation(self, value):
         return str(self.labels.get(value, value))
-
-
-class RefSerializer(serializers.Serializer):
-    """A related object as {id, name}."""
-
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
 
 
 class CompanySerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from .progress import (
     ProgressReport,
     ProjectIssue,
     _photo_path,
+    counted_reports,
 )
 from .register import (
     MAX_ID,
@@ -30,6 +31,7 @@ from .register import (
 )
 
 __all__ = [
+    "counted_reports",
     "EARLIEST_PERIOD",
     "MAX_ID",
     "MAX_MONEY",

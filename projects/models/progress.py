@@ -249,3 +249,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()} {self.report}"
+
+
+def counted_reports() -> models.QuerySet[ProgressReport]:
+    """The reports that count anywhere: approved and not replaced by an approved correction. Beside the
+    model so the register (project lists) and the progress workflow share this one rule."""
+    return ProgressReport.objects.filter(status=ProgressReport.Status.APPROVED, is_superseded=False)
