@@ -4,8 +4,11 @@ project's figures, read-only, to the project page)."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from parks.admin import IndustryChainAdmin
+
 from .models import (
     Batch,
+    ChainLeader,
     Company,
     Milestone,
     Notification,
@@ -21,8 +24,8 @@ from .models import (
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ("kind", "planned_date", "actual_date", "batch", "report", "quote")
-    readonly_fields = ("report", "quote")
+    # investment/admin.py shows where each date was read (MilestoneSource) beside these fields.
+    fields = ("kind", "planned_date", "actual_date", "batch")
 
 
 class ContactInline(admin.TabularInline):
@@ -114,3 +117,13 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "actor", "verb", "report", "created_at", "read_at")
     list_filter = ("verb",)
     raw_id_fields = ("recipient", "actor", "report")
+
+
+class ChainLeaderInline(admin.TabularInline):
+    model = ChainLeader
+    extra = 0
+    autocomplete_fields = ("company",)
+
+
+# The chain page belongs to parks, which cannot import this app: its leading company is added from here.
+IndustryChainAdmin.inlines = [*IndustryChainAdmin.inlines, ChainLeaderInline]

@@ -18,8 +18,8 @@ from investment.api.views import (
     SourceReportViewSet,
     TargetViewSet,
 )
-from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
-from projects.api.views import CompanyViewSet, ProjectViewSet
+from parks.api.views import ParkViewSet, RegionViewSet
+from projects.api.views import CompanyViewSet, IndustryChainViewSet, ProjectViewSet
 from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
 from .api_tokens import TokenViewSet

@@ -23,7 +23,9 @@ def project_file_get(*, user, pk) -> Project | None:
         .prefetch_related(
             Prefetch(
                 "milestones",
-                queryset=Milestone.objects.select_related("batch", "report").order_by("actual_date", "planned_date"),
+                queryset=Milestone.objects.select_related("batch", "source__source_report")
+                .defer("source__source_report__text")
+                .order_by("actual_date", "planned_date"),
                 to_attr="timeline",
             ),
             Prefetch(

@@ -16,9 +16,9 @@ from pathlib import Path
 from django.db import transaction
 
 from parks.models import IndustryChain, InnovationOutpost, Park, PlatformCompany, Region, SpecialtyTown
-from projects.models import Company, Milestone, Project
+from projects.models import ChainLeader, Company, Milestone, Project
 
-from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
+from ..models import CampaignYear, Figure, Indicator, MilestoneSource, SourceReport, Target
 from .curation import (
     CurationError,
     CurationFile,
@@ -172,10 +172,14 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
             name=rec["name"],
             defaults={
                 "region": regions(rec.get("region"), where, "region"),
-                "chain_leader": companies(rec.get("chain_leader"), where, "chain leader"),
                 "description": rec.get("description") or "",
             },
         )
+        leader = companies(rec.get("chain_leader"), where, "chain leader")
+        if leader is None:
+            ChainLeader.objects.filter(chain=chains.rows[rec["name"]]).delete()
+        else:
+            ChainLeader.objects.update_or_create(chain=chains.rows[rec["name"]], defaults={"company": leader})
     for rec in merged["specialty_towns"].values():
         SpecialtyTown.objects.update_or_create(
             name=rec["name"],
@@ -222,15 +226,17 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
         for item in cf.projects:
             for m in item.get("milestones") or []:
                 project = projects(item["name"], f"{cf.path.name} project {item['name']}", "project")
-                Milestone.objects.update_or_create(
+                milestone, _ = Milestone.objects.update_or_create(
                     project=project,
                     kind=m["kind"],
                     defaults={
                         "actual_date": parse_partial_date(m.get("date")),
                         "date_precision": date_precision(m.get("date")),
-                        "report": reports[cf.report["file"]],
-                        "quote": m["quote"],
                     },
+                )
+                MilestoneSource.objects.update_or_create(
+                    milestone=milestone,
+                    defaults={"source_report": reports[cf.report["file"]], "quote": m["quote"]},
                 )
 
     step("figures")
@@ -287,7 +293,7 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
             "specialty towns": SpecialtyTown.objects.count(),
             "innovation outposts": InnovationOutpost.objects.count(),
             "projects": Project.objects.filter(is_synthetic=False).count(),
-            "milestones": Milestone.objects.filter(report__isnull=False).count(),
+            "milestones": MilestoneSource.objects.count(),
             "figures": Figure.objects.filter(is_synthetic=False).count(),
             "targets": Target.objects.filter(source_figure__isnull=False).count(),
         }

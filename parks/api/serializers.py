@@ -78,8 +78,8 @@ class ParkTreeNodeSerializer(serializers.Serializer):
 
 class IndustryChainSerializer(serializers.ModelSerializer):
     region = RefSerializer(read_only=True, allow_null=True)
-    chain_leader = RefSerializer(read_only=True, allow_null=True, help_text=_("链主企业"))
 
     class Meta:
         model = IndustryChain
-        fields = ["id", "name", "region", "chain_leader", "description"]
+        # The API adds `chain_leader` (projects.api.serializers), kept with the companies.
+        fields = ["id", "name", "region", "description"]

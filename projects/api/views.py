@@ -5,15 +5,26 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.response import Response
 
+from parks.api.views import IndustryChainViewSet as ChainViewSet
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
 from .. import selectors, services
 from ..filtersets import CompanyFilterSet, ProjectFilterSet
-from .serializers import CompanySerializer, ProjectSerializer, ProjectWriteSerializer
+from .serializers import CompanySerializer, IndustryChainSerializer, ProjectSerializer, ProjectWriteSerializer
 
 
 def _display(field):
     return lambda obj: getattr(obj, f"get_{field}_display")()
+
+
+class IndustryChainViewSet(ChainViewSet):
+    """/api/v1/industry-chains/: the parks' chains plus their leading company, kept with the companies."""
+
+    serializer_class = IndustryChainSerializer
+    export_columns = [*ChainViewSet.export_columns, (_("链主企业"), "leader.company.name")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("leader__company")
 
 
 @extend_schema_view(

@@ -153,3 +153,23 @@ def test_milestone_dates_keep_the_precision_the_report_gives(report_data):
     year_only = by_precision["year"]
     assert year_only.actual_date_label == str(year_only.actual_date.year)
     assert year_only.actual_date.month == 1 and year_only.actual_date.day == 1
+
+
+def test_milestones_keep_their_source_and_chains_their_leader_when_imported_twice(report_data):
+    from investment.models import MilestoneSource
+    from investment.sources.importer import import_reports
+    from projects.models import ChainLeader, Milestone
+
+    before = (
+        sorted(MilestoneSource.objects.values_list("milestone_id", "source_report_id", "quote")),
+        sorted(ChainLeader.objects.values_list("chain_id", "company_id")),
+    )
+    assert before[0] and before[1]
+    assert MilestoneSource.objects.count() == Milestone.objects.count()
+    assert all(source.quote in source.source_report.text for source in MilestoneSource.objects.all())
+    import_reports()
+    after = (
+        sorted(MilestoneSource.objects.values_list("milestone_id", "source_report_id", "quote")),
+        sorted(ChainLeader.objects.values_list("chain_id", "company_id")),
+    )
+    assert after == before
