@@ -45,10 +45,12 @@ browser:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## ci-checks: what CI checks besides the tests
 ci-checks: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=shangdang_portal.settings.production \
 	  DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \

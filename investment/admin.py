@@ -5,8 +5,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.admin import MilestoneInline, ProjectAdmin
+
 from .campaigns.services import campaign_year_save, target_delete, target_save
-from .models import CampaignYear, Figure, Indicator, SourceReport, Target
+from .models import CampaignYear, Figure, Indicator, MilestoneSource, SourceReport, Target
 from .sources.highlight import highlight_quotes, quote_in_context
 from .sources.services import figure_save
 
@@ -109,3 +111,54 @@ class CampaignYearAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         campaign_year_save(campaign_year=obj)
+
+
+class ProjectFigureInline(admin.TabularInline):
+    """The figures quoted about a project, read-only on the project's admin page (projects.admin.ProjectAdmin)."""
+
+    model = Figure
+    fk_name = "project"
+    extra = 0
+    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "source_report", "quote")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("来源数据(只读)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SourcedMilestoneInline(MilestoneInline):
+    """The project's milestones with the report and quote each date was read from (MilestoneSource)."""
+
+    fields = (*MilestoneInline.fields, "source_report", "source_quote")
+    readonly_fields = ("source_report", "source_quote")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source__source_report")
+
+    @admin.display(description=_("来源报道"))
+    def source_report(self, obj):
+        source = getattr(obj, "source", None) if obj.pk else None
+        return source.source_report if source else "-"
+
+    @admin.display(description=_("原文"))
+    def source_quote(self, obj):
+        source = getattr(obj, "source", None) if obj.pk else None
+        return source.quote if source else "-"
+
+
+@admin.register(MilestoneSource)
+class MilestoneSourceAdmin(admin.ModelAdmin):
+    list_display = ("milestone", "source_report")
+    list_select_related = ("milestone__project", "source_report")
+    search_fields = ("milestone__project__name", "quote")
+    readonly_fields = ("milestone", "source_report", "quote")
+
+
+# The project page belongs to projects, which cannot import this app: the milestones' sources and the
+# figures are added from here.
+ProjectAdmin.inlines = [
+    *(SourcedMilestoneInline if inline is MilestoneInline else inline for inline in ProjectAdmin.inlines),
+    ProjectFigureInline,
+]

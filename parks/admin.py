@@ -28,9 +28,9 @@ class PlatformCompanyAdmin(admin.ModelAdmin):
 
 @admin.register(IndustryChain)
 class IndustryChainAdmin(admin.ModelAdmin):
-    list_display = ("name", "region", "chain_leader")
-    search_fields = ("name", "chain_leader__name")
-    autocomplete_fields = ("chain_leader",)
+    # projects/admin.py adds the chain's leading company (ChainLeaderInline).
+    list_display = ("name", "region")
+    search_fields = ("name",)
 
 
 @admin.register(SpecialtyTown)

@@ -126,14 +126,7 @@ class PlatformCompany(models.Model):
 class IndustryChain(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
     region = models.ForeignKey(Region, verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
-    chain_leader = models.ForeignKey(
-        "projects.Company",
-        verbose_name=_("链主企业"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_chains",
-    )
+    # The chain's leading company (链主企业) is projects.ChainLeader, beside the companies.
     description = models.TextField(_("说明"), blank=True)
 
     class Meta:

@@ -75,7 +75,7 @@ def park_tree() -> list[dict]:
 
 
 def industry_chain_list(*, user=None, filters: dict | None = None) -> QuerySet[IndustryChain]:
-    queryset = IndustryChain.objects.select_related("region", "chain_leader").order_by("name", "pk")
+    queryset = IndustryChain.objects.select_related("region").order_by("name", "pk")
     return apply_filterset(IndustryChainFilterSet, filters, queryset)
 
 

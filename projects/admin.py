@@ -1,13 +1,14 @@
-"""Back office for companies and projects: milestones and contacts inline, figures read-only."""
+"""Back office for companies and projects: milestones and contacts inline (investment/admin.py adds the
+project's figures, read-only, to the project page)."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from investment.models import Figure
+from parks.admin import IndustryChainAdmin
 
 from .models import (
     Batch,
+    ChainLeader,
     Company,
     Milestone,
     Notification,
@@ -24,26 +25,13 @@ from .services import project_save
 class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
-    fields = ("kind", "planned_date", "actual_date", "batch", "report", "quote")
-    readonly_fields = ("report", "quote")
+    # investment/admin.py shows where each date was read (MilestoneSource) beside these fields.
+    fields = ("kind", "planned_date", "actual_date", "batch")
 
 
 class ContactInline(admin.TabularInline):
     model = ProjectContact
     extra = 0
-
-
-class FigureInline(admin.TabularInline):
-    model = Figure
-    fk_name = "project"
-    extra = 0
-    fields = ("indicator", "subject", "value_printed", "unit_printed", "kind", "period_label", "source_report", "quote")
-    readonly_fields = fields
-    can_delete = False
-    verbose_name_plural = _("来源数据(只读)")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Company)
@@ -72,7 +60,8 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ("region", "park")
     autocomplete_fields = ("region", "park", "company", "industry_chain")
     filter_horizontal = ("staff",)
-    inlines = [MilestoneInline, ContactInline, FigureInline]
+    # investment/admin.py adds the figures quoted about the project (ProjectFigureInline).
+    inlines = [MilestoneInline, ContactInline]
 
     def save_model(self, request, obj, form, change):
         project_save(project=obj, actor=request.user)
@@ -143,3 +132,13 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "actor", "verb", "report", "created_at", "read_at")
     list_filter = ("verb",)
     raw_id_fields = ("recipient", "actor", "report")
+
+
+class ChainLeaderInline(admin.TabularInline):
+    model = ChainLeader
+    extra = 0
+    autocomplete_fields = ("company",)
+
+
+# The chain page belongs to parks, which cannot import this app: its leading company is added from here.
+IndustryChainAdmin.inlines = [*IndustryChainAdmin.inlines, ChainLeaderInline]

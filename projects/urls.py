@@ -1,4 +1,5 @@
-"""Page URLs for the pipeline, the project list and one project (the staff progress pages are in progress/urls.py)."""
+"""Page URLs for the project list and the park tree (the staff progress pages are in progress/urls.py; the
+pipeline and one project's file are dashboards, investment/dashboards/urls.py)."""
 
 from django.urls import path
 
@@ -7,7 +8,6 @@ from . import views
 app_name = "projects"
 
 urlpatterns = [
-    path("pipeline/", views.pipeline, name="pipeline"),
     path("projects/", views.project_list, name="list"),
-    path("projects/<int:pk>/", views.project_detail, name="detail"),
+    path("parks/", views.park_tree, name="park-tree"),
 ]

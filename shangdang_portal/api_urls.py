@@ -1,6 +1,7 @@
 """The /api/v1/ router, mounted under the URL namespace `api` (`api:project-list`), so an API route name
 is never confused with a page's (`projects:list`). Each app adds its viewsets here with one line."""
 
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from investment.api.rollups import (
@@ -17,9 +18,9 @@ from investment.api.views import (
     SourceReportViewSet,
     TargetViewSet,
 )
-from parks.api.views import IndustryChainViewSet, ParkViewSet, RegionViewSet
-from projects.api.views import CompanyViewSet, ProjectViewSet
-from projects.progress.api.views import ProgressReportViewSet
+from parks.api.views import ParkViewSet, RegionViewSet
+from projects.api.views import CompanyViewSet, IndustryChainViewSet, ProjectViewSet
+from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
 from .api_tokens import TokenViewSet
 
@@ -42,4 +43,8 @@ router.register("signals", ProjectSignalViewSet, basename="signal")
 router.register("rankings", RankingViewSet, basename="ranking")
 router.register("tokens", TokenViewSet, basename="token")
 
-urlpatterns = router.urls
+urlpatterns = [
+    # A project's change history is the progress workflow's read, under the project's URL.
+    path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
+    *router.urls,
+]

@@ -20,7 +20,6 @@ urlpatterns = [
     path("", include("investment.dashboards.urls")),
     path("", include("investment.sources.urls")),
     path("", include("projects.urls")),
-    path("", include("parks.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from projects.api.serializers import RefSerializer
+from shangdang_portal.serializers import RefSerializer
 from shangdang_portal.viewsets import PortalReadOnlyViewSet
 
 from ..filtersets import (

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from projects.api.serializers import RefSerializer
+from shangdang_portal.serializers import RefSerializer
 
 from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 

@@ -1,4 +1,4 @@
-"""Dashboard page URLs: the overview and the rankings."""
+"""Dashboard page URLs: the overview, the rankings, the pipeline and one project's file."""
 
 from django.urls import path
 
@@ -9,4 +9,6 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("rankings/", views.rankings, name="rankings"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+    path("projects/<int:pk>/", views.project_detail, name="project-detail"),
 ]

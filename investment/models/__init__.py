@@ -13,7 +13,7 @@ from .rollups import (
     RollupSource,
     TargetBasis,
 )
-from .sources import SCOPE_FIELDS, Figure, ScopeKind, SourceReport
+from .sources import SCOPE_FIELDS, Figure, MilestoneSource, ScopeKind, SourceReport
 
 __all__ = [
     "SCOPE_FIELDS",
@@ -24,6 +24,7 @@ __all__ = [
     "Figure",
     "Indicator",
     "Measure",
+    "MilestoneSource",
     "PipelinePool",
     "ProjectSignal",
     "Ranking",

@@ -141,3 +141,24 @@ class Figure(models.Model):
             at = self.source_report.text.find(self.quote, self.quote_offset or 0)
             if self.source_report.text[self.quote_offset : self.quote_offset + len(self.quote)] != self.quote:
                 raise ValidationError({"quote": _("原文不在报道的该位置(找到的位置: %(at)s)。") % {"at": at}})
+
+
+class MilestoneSource(models.Model):
+    """Where a milestone's date was read: the source report and its sentence, verbatim. Provenance is the
+    sources' concern, so it points down at the milestone rather than the milestone pointing up here."""
+
+    milestone = models.OneToOneField(
+        "projects.Milestone", verbose_name=_("节点"), on_delete=models.CASCADE, related_name="source"
+    )
+    source_report = models.ForeignKey(
+        SourceReport, verbose_name=_("来源报道"), on_delete=models.PROTECT, related_name="milestone_sources"
+    )
+    quote = models.TextField(_("原文"), blank=True)
+
+    class Meta:
+        verbose_name = _("节点来源")
+        verbose_name_plural = _("节点来源")
+        ordering = ["milestone"]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.source_report}"

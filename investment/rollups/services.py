@@ -24,3 +24,11 @@ def rollup_year_on_commit(*, year: int) -> None:
     from ..tasks import rollup_year_task
 
     transaction.on_commit(lambda: rollup_year_task.delay(year))
+
+
+def rollup_project_after_progress(*, project_id: int, **kwargs) -> None:
+    """Receiver of projects.progress.hooks.progress_counted (connected in investment/apps.py): sent after
+    the approval committed, so the task is queued at once."""
+    from ..tasks import rollup_project_task
+
+    rollup_project_task.delay(project_id)

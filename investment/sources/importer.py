@@ -11,15 +11,17 @@ import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from parks.models import IndustryChain, InnovationOutpost, Park, PlatformCompany, Region, SpecialtyTown
-from projects.models import Company, Milestone, Project
+from projects.models import ChainLeader, Company, Milestone, Project
 
-from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
+from ..models import CampaignYear, Figure, Indicator, MilestoneSource, SourceReport, Target
 from .curation import (
     CurationError,
     CurationFile,
@@ -40,8 +42,8 @@ class ImportSummary:
         return [f"{name}: {n}" for name, n in sorted(self.counts.items())]
 
 
-def _none_if_blank(value):
-    return None if value in ("", None) else value
+def _decimal_or_none(value) -> Decimal | None:
+    return None if value in ("", None) else Decimal(str(value))
 
 
 class _Resolver:
@@ -83,202 +85,238 @@ def _ordered_by_parent(records: dict[str, dict]) -> list[dict]:
     return out
 
 
+def upsert(model, lookup: dict, values: dict, *, where: str):
+    """One row by its natural key: created, or changed only where a value differs, so an unchanged row is
+    not written again (nor given a history entry). Validated like any write (`full_clean`), so a bad value
+    in a curation file stops the import with the entry and field it came from."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        row = model(**lookup, **values)
+    else:
+        changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+        if not changed:
+            return row, False
+        for name, value in changed.items():
+            setattr(row, name, value)
+    try:
+        row.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise CurationError(where, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+    row.save()
+    return row, True
+
+
+@dataclass
+class _Load:
+    """What the steps of one import share: the files, their merged entities and the rows made so far."""
+
+    directory: Path | None
+    files: list[CurationFile]
+    merged: dict[str, dict[str, dict]]
+    summary: ImportSummary
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    reports: dict[str, SourceReport] = field(default_factory=dict)
+    regions: _Resolver | None = None
+    parks: _Resolver | None = None
+    companies: _Resolver | None = None
+    chains: _Resolver | None = None
+    projects: _Resolver | None = None
+
+
 @transaction.atomic
 def import_reports(*, directory: Path | None = None, progress: Callable[[str], None] | None = None) -> ImportSummary:
     """Load every curation file; raises CurationError (and rolls back) on the first inconsistency."""
     step = progress or (lambda label: None)
-    summary = ImportSummary()
     files = load_all(directory)
-    merged = merge_entities(files)
+    load = _Load(directory=directory, files=files, merged=merge_entities(files), summary=ImportSummary())
+    for label, run in STEPS:
+        step(label)
+        run(load)
+    _count(load.summary)
+    return load.summary
 
-    step("indicators")
-    indicators = {}
-    declared = load_indicators(Path(directory) / "indicators.yaml" if directory else None)
-    for item in [*declared, *(i for cf in files for i in cf.new_indicators)]:
-        indicators[item["code"]], _ = Indicator.objects.update_or_create(
-            code=item["code"],
-            defaults={
+
+def _load_indicators(load: _Load) -> None:
+    declared = load_indicators(Path(load.directory) / "indicators.yaml" if load.directory else None)
+    for item in [*declared, *(i for cf in load.files for i in cf.new_indicators)]:
+        load.indicators[item["code"]], _ = upsert(
+            Indicator,
+            {"code": item["code"]},
+            {
                 "name_zh": item["name_zh"],
                 "name_en": item["name_en"],
                 "unit": item.get("unit") or "",
                 "nature": item["nature"],
             },
+            where=f"indicator {item['code']}",
         )
-    summary.counts["indicators"] = len(indicators)
+    load.summary.counts["indicators"] = len(load.indicators)
 
-    step("reports")
-    reports: dict[str, SourceReport] = {}
-    for cf in files:
-        reports[cf.report["file"]] = _save_report(cf)
-    summary.counts["reports"] = len(reports)
 
-    step("regions")
-    regions = _Resolver(merged["regions"])
-    for rec in _ordered_by_parent(merged["regions"]):
-        parent = regions(rec.get("parent"), f"region {rec['name']}", "parent region")
-        regions.rows[rec["name"]], _ = Region.objects.update_or_create(
-            name=rec["name"], defaults={"level": rec["level"], "parent": parent}
+def _load_reports(load: _Load) -> None:
+    for cf in load.files:
+        load.reports[cf.report["file"]] = _save_report(cf)
+    load.summary.counts["reports"] = len(load.reports)
+
+
+def _load_regions(load: _Load) -> None:
+    regions = load.regions = _Resolver(load.merged["regions"])
+    for rec in _ordered_by_parent(load.merged["regions"]):
+        where = f"region {rec['name']}"
+        parent = regions(rec.get("parent"), where, "parent region")
+        regions.rows[rec["name"]], _ = upsert(
+            Region, {"name": rec["name"]}, {"level": rec["level"], "parent": parent}, where=where
         )
 
-    step("parks")
-    parks = _Resolver(merged["parks"])
-    for rec in _ordered_by_parent(merged["parks"]):
+
+def _load_parks(load: _Load) -> None:
+    parks = load.parks = _Resolver(load.merged["parks"])
+    for rec in _ordered_by_parent(load.merged["parks"]):
         where = f"park {rec['name']}"
         parent = parks(rec.get("parent"), where, "parent park")
-        region = regions(rec.get("region"), where, "region") or (parent.region if parent else None)
+        region = load.regions(rec.get("region"), where, "region") or (parent.region if parent else None)
         if region is None:
             raise CurationError(where, "has no region and no parent to take one from")
-        parks.rows[rec["name"]], _ = Park.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "aliases": rec.get("aliases", []),
-                "kind": rec["kind"],
-                "parent": parent,
-                "region": region,
-                "level": rec.get("level") or "",
-                "area_km2": _none_if_blank(rec.get("area_km2")),
-                "approved_on": parse_partial_date(rec.get("approved")),
-                "leading_industries": rec.get("leading_industries", []),
-                "supporting_industries": rec.get("supporting_industries", []),
-                "description": rec.get("description") or "",
-            },
-        )
+        values = {
+            "aliases": rec.get("aliases", []),
+            "kind": rec["kind"],
+            "parent": parent,
+            "region": region,
+            "level": rec.get("level") or "",
+            "area_km2": _decimal_or_none(rec.get("area_km2")),
+            "approved_on": parse_partial_date(rec.get("approved")),
+            "leading_industries": rec.get("leading_industries", []),
+            "supporting_industries": rec.get("supporting_industries", []),
+            "description": rec.get("description") or "",
+        }
+        parks.rows[rec["name"]], _ = upsert(Park, {"name": rec["name"]}, values, where=where)
 
-    step("companies")
-    companies = _Resolver({**merged["companies"], **merged["platform_companies"]})
+
+def _load_companies(load: _Load) -> None:
+    merged = load.merged
+    companies = load.companies = _Resolver({**merged["companies"], **merged["platform_companies"]})
     for rec in [*merged["companies"].values(), *merged["platform_companies"].values()]:
         where = f"company {rec['name']}"
-        companies.rows[rec["name"]], _ = Company.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "aliases": rec.get("aliases", []),
-                "region": regions(rec.get("region"), where, "region"),
-                "description": rec.get("description") or "",
-            },
-        )
+        values = {
+            "aliases": rec.get("aliases", []),
+            "region": load.regions(rec.get("region"), where, "region"),
+            "description": rec.get("description") or "",
+        }
+        companies.rows[rec["name"]], _ = upsert(Company, {"name": rec["name"]}, values, where=where)
     for rec in merged["platform_companies"].values():
-        PlatformCompany.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "park": parks(rec.get("park"), f"platform company {rec['name']}", "park"),
-                "description": rec.get("description") or "",
-            },
-        )
+        where = f"platform company {rec['name']}"
+        values = {"park": load.parks(rec.get("park"), where, "park"), "description": rec.get("description") or ""}
+        upsert(PlatformCompany, {"name": rec["name"]}, values, where=where)
 
-    step("chains, towns, outposts")
-    chains = _Resolver(merged["industry_chains"])
+
+def _load_chains_towns_outposts(load: _Load) -> None:
+    merged, regions = load.merged, load.regions
+    chains = load.chains = _Resolver(merged["industry_chains"])
     for rec in merged["industry_chains"].values():
         where = f"industry chain {rec['name']}"
-        chains.rows[rec["name"]], _ = IndustryChain.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "region": regions(rec.get("region"), where, "region"),
-                "chain_leader": companies(rec.get("chain_leader"), where, "chain leader"),
+        values = {"region": regions(rec.get("region"), where, "region"), "description": rec.get("description") or ""}
+        chain = chains.rows[rec["name"]] = upsert(IndustryChain, {"name": rec["name"]}, values, where=where)[0]
+        leader = load.companies(rec.get("chain_leader"), where, "chain leader")
+        if leader is None:
+            ChainLeader.objects.filter(chain=chain).delete()
+        else:
+            upsert(ChainLeader, {"chain": chain}, {"company": leader}, where=where)
+    for model, key, label in (
+        (SpecialtyTown, "specialty_towns", "town"),
+        (InnovationOutpost, "innovation_outposts", "outpost"),
+    ):
+        for rec in merged[key].values():
+            where = f"{label} {rec['name']}"
+            values = {
+                "region": regions(rec.get("region") or settings.HOME_REGION, where, "region"),
                 "description": rec.get("description") or "",
-            },
-        )
-    for rec in merged["specialty_towns"].values():
-        SpecialtyTown.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "region": regions(rec.get("region") or settings.HOME_REGION, f"town {rec['name']}", "region"),
-                "description": rec.get("description") or "",
-            },
-        )
-    for rec in merged["innovation_outposts"].values():
-        InnovationOutpost.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "city": rec.get("city") or "",
-                "region": regions(rec.get("region") or settings.HOME_REGION, f"outpost {rec['name']}", "region"),
-                "description": rec.get("description") or "",
-            },
-        )
+            }
+            if model is InnovationOutpost:
+                values["city"] = rec.get("city") or ""
+            upsert(model, {"name": rec["name"]}, values, where=where)
 
-    step("projects")
-    projects = _Resolver(merged["projects"])
-    for rec in merged["projects"].values():
+
+def _load_projects(load: _Load) -> None:
+    projects = load.projects = _Resolver(load.merged["projects"])
+    for rec in load.merged["projects"].values():
         where = f"project {rec['name']}"
-        park = parks(rec.get("park"), where, "park")
-        region = regions(rec.get("region"), where, "region") or (park.region if park else None)
+        park = load.parks(rec.get("park"), where, "park")
+        region = load.regions(rec.get("region"), where, "region") or (park.region if park else None)
         if region is None:
             raise CurationError(where, "has no region and no park to take one from")
-        projects.rows[rec["name"]], _ = Project.objects.update_or_create(
-            name=rec["name"],
-            defaults={
-                "aliases": rec.get("aliases", []),
-                "region": region,
-                "park": park,
-                "company": companies(rec.get("company"), where, "company"),
-                "industry_chain": chains(rec.get("industry_chain"), where, "industry chain"),
-                "category": rec.get("category") or "",
-                "construction_type": rec.get("construction_type") or "",
-                "priority_level": rec.get("priority_level") or "",
-                "pool": rec.get("pool") or "",
-                "description": rec.get("description") or "",
-                "capacity": (rec.get("capacity") or "")[:300],
-            },
-        )
-    for cf in files:
-        for item in cf.projects:
-            for m in item.get("milestones") or []:
-                project = projects(item["name"], f"{cf.path.name} project {item['name']}", "project")
-                Milestone.objects.update_or_create(
-                    project=project,
-                    kind=m["kind"],
-                    defaults={
-                        "actual_date": parse_partial_date(m.get("date")),
-                        "date_precision": date_precision(m.get("date")),
-                        "report": reports[cf.report["file"]],
-                        "quote": m["quote"],
-                    },
-                )
+        values = {
+            "aliases": rec.get("aliases", []),
+            "region": region,
+            "park": park,
+            "company": load.companies(rec.get("company"), where, "company"),
+            "industry_chain": load.chains(rec.get("industry_chain"), where, "industry chain"),
+            "category": rec.get("category") or "",
+            "construction_type": rec.get("construction_type") or "",
+            "priority_level": rec.get("priority_level") or "",
+            "pool": rec.get("pool") or "",
+            "description": rec.get("description") or "",
+            "capacity": (rec.get("capacity") or "")[:300],
+        }
+        projects.rows[rec["name"]], _ = upsert(Project, {"name": rec["name"]}, values, where=where)
 
-    step("figures")
-    scope_resolvers = {"region": regions, "park": parks, "project": projects, "company": companies}
+
+def _load_milestones(load: _Load) -> None:
+    """A milestone several reports state is written once, as the last file (by name) states it, so a second
+    import finds every row as it left it."""
+    stated: dict[tuple, tuple] = {}
+    for cf in load.files:
+        for item in cf.projects:
+            where = f"{cf.path.name} project {item['name']}"
+            for m in item.get("milestones") or []:
+                project = load.projects(item["name"], where, "project")
+                stated[(project.pk, m["kind"])] = (project, m, load.reports[cf.report["file"]], where)
+    for project, m, report, where in stated.values():
+        date = m.get("date")
+        values = {"actual_date": parse_partial_date(date), "date_precision": date_precision(date)}
+        milestone, _ = upsert(Milestone, {"project": project, "kind": m["kind"]}, values, where=where)
+        upsert(MilestoneSource, {"milestone": milestone}, {"source_report": report, "quote": m["quote"]}, where=where)
+
+
+def _load_figures(load: _Load) -> None:
+    """Every figure by its natural key (report, quote, value and unit as printed, indicator or subject,
+    scope, kind, measure, period); the figures a curation file no longer lists are removed."""
+    resolvers = {"region": load.regions, "park": load.parks, "project": load.projects, "company": load.companies}
     kept: set[int] = set()
-    for cf in files:
-        report = reports[cf.report["file"]]
+    for cf in load.files:
+        report = load.reports[cf.report["file"]]
         for fig in cf.figures:
             raw = fig.raw
             ((scope_kind, scope_name),) = raw["scope"].items()
             where = f"{cf.path.name} figure {raw['quote'][:30]!r}"
-            scope_row = scope_resolvers[scope_kind](scope_name, where, scope_kind)
-            indicator = indicators[raw["indicator"]] if raw.get("indicator") else None
             lookup = {
                 "source_report": report,
                 "quote": fig.quote.text,
                 "value_printed": fig.value_printed,
                 "unit_printed": fig.unit_printed,
-                "indicator": indicator,
+                "indicator": load.indicators[raw["indicator"]] if raw.get("indicator") else None,
                 "subject": raw.get("subject") or "",
                 "scope_kind": scope_kind,
-                scope_kind: scope_row,
+                scope_kind: resolvers[scope_kind](scope_name, where, scope_kind),
                 "kind": raw["kind"],
                 "measure": raw.get("measure") or "level",
                 "period_label": str(raw.get("period") or ""),
             }
-            figure, _ = Figure.objects.update_or_create(
-                **lookup,
-                defaults={
-                    "quote_offset": fig.quote.offset,
-                    "value": fig.value,
-                    "unit": fig.unit,
-                    "period_start": fig.period_start,
-                    "period_end": fig.period_end,
-                    "comparator": raw.get("comparator") or "",
-                    "note": raw.get("note") or "",
-                },
-            )
-            kept.add(figure.pk)
-    stale = Figure.objects.filter(source_report__in=reports.values(), is_synthetic=False).exclude(pk__in=kept)
+            values = {
+                "quote_offset": fig.quote.offset,
+                "value": fig.value,
+                "unit": fig.unit,
+                "period_start": fig.period_start,
+                "period_end": fig.period_end,
+                "comparator": raw.get("comparator") or "",
+                "note": raw.get("note") or "",
+            }
+            kept.add(upsert(Figure, lookup, values, where=where)[0].pk)
+    stale = Figure.objects.filter(source_report__in=load.reports.values(), is_synthetic=False).exclude(pk__in=kept)
     Target.objects.filter(source_figure__in=stale).delete()
     stale.delete()
 
-    step("project totals and targets")
-    _set_project_totals()
-    _derive_targets(summary)
 
+def _count(summary: ImportSummary) -> None:
     summary.counts.update(
         {
             "regions": Region.objects.count(),
@@ -288,20 +326,20 @@ def import_reports(*, directory: Path | None = None, progress: Callable[[str], N
             "specialty towns": SpecialtyTown.objects.count(),
             "innovation outposts": InnovationOutpost.objects.count(),
             "projects": Project.objects.filter(is_synthetic=False).count(),
-            "milestones": Milestone.objects.filter(report__isnull=False).count(),
+            "milestones": MilestoneSource.objects.count(),
             "figures": Figure.objects.filter(is_synthetic=False).count(),
             "targets": Target.objects.filter(source_figure__isnull=False).count(),
         }
     )
-    return summary
 
 
 def _save_report(cf: CurationFile) -> SourceReport:
     meta = cf.report
     published = meta.get("published")
-    report, _ = SourceReport.objects.update_or_create(
-        file_name=meta["file"],
-        defaults={
+    report, _ = upsert(
+        SourceReport,
+        {"file_name": meta["file"]},
+        {
             "title": meta.get("title") or meta["file"],
             "publisher": meta.get("publisher") or "",
             "published_on": parse_partial_date(published),
@@ -310,6 +348,7 @@ def _save_report(cf: CurationFile) -> SourceReport:
             "text": cf.text,
             "sha256": hashlib.sha256(cf.text.encode("utf-8")).hexdigest(),
         },
+        where=meta["file"],
     )
     return report
 
@@ -324,14 +363,14 @@ def _set_project_totals() -> None:
         .select_related("source_report")
         .order_by("project_id", "-source_report__published_on", "-id")
     )
-    seen = set()
+    newest: dict[int, Decimal] = {}
     for figure in figures:
-        if figure.project_id in seen:
-            continue
-        seen.add(figure.project_id)
-        Project.objects.filter(pk=figure.project_id).update(
-            total_investment=figure.value, is_major=figure.value >= 100000
-        )
+        newest.setdefault(figure.project_id, figure.value)
+    current = Project.objects.filter(pk__in=newest).values_list("pk", "total_investment", "is_major")
+    for pk, total, is_major in current:
+        values = {"total_investment": newest[pk], "is_major": newest[pk] >= 100000}
+        if (total, is_major) != (values["total_investment"], values["is_major"]):
+            Project.objects.filter(pk=pk).update(**values)
 
 
 def _derive_targets(summary: ImportSummary) -> None:
@@ -370,15 +409,25 @@ def _derive_targets(summary: ImportSummary) -> None:
                 continue  # a restatement of a target another report set first
             summary.skipped_targets.append(f"{figure}: a second target for the same indicator and scope")
             continue
-        Target.objects.update_or_create(
-            campaign_year=year,
-            indicator=figure.indicator,
-            measure=figure.measure,
-            **scope,
-            defaults={
-                "value": figure.value,
-                "unit": figure.unit,
-                "comparator": figure.comparator,
-                "source_figure": figure,
-            },
+        upsert(
+            Target,
+            {"campaign_year": year, "indicator": figure.indicator, "measure": figure.measure, **scope},
+            {"value": figure.value, "unit": figure.unit, "comparator": figure.comparator, "source_figure": figure},
+            where=str(figure),
         )
+
+
+# The import's steps in order (each name is what the command's progress bar shows).
+STEPS: list[tuple[str, Callable[[_Load], None]]] = [
+    ("indicators", _load_indicators),
+    ("reports", _load_reports),
+    ("regions", _load_regions),
+    ("parks", _load_parks),
+    ("companies", _load_companies),
+    ("chains, towns, outposts", _load_chains_towns_outposts),
+    ("projects", _load_projects),
+    ("milestones", _load_milestones),
+    ("figures", _load_figures),
+    ("project totals", lambda load: _set_project_totals()),
+    ("targets", lambda load: _derive_targets(load.summary)),
+]

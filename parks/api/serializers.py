@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from projects.api.serializers import RefSerializer
+from shangdang_portal.serializers import RefSerializer
 
 from ..models import IndustryChain, Park, Region
 
@@ -78,8 +78,8 @@ class ParkTreeNodeSerializer(serializers.Serializer):
 
 class IndustryChainSerializer(serializers.ModelSerializer):
     region = RefSerializer(read_only=True, allow_null=True)
-    chain_leader = RefSerializer(read_only=True, allow_null=True, help_text=_("链主企业"))
 
     class Meta:
         model = IndustryChain
-        fields = ["id", "name", "region", "chain_leader", "description"]
+        # The API adds `chain_leader` (projects.api.serializers), kept with the companies.
+        fields = ["id", "name", "region", "description"]

@@ -73,7 +73,6 @@ class IndustryChainViewSet(PortalReadOnlyViewSet):
         (_("编号"), "pk"),
         (_("名称"), "name"),
         (_("区域"), "region.name"),
-        (_("链主企业"), "chain_leader.name"),
     ]
 
     def get_queryset(self):

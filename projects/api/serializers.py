@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from parks.api.serializers import IndustryChainSerializer as ChainSerializer
 from parks.models import IndustryChain, Park, Region
 from shangdang_portal.money import MAX_MONEY
+from shangdang_portal.serializers import RefSerializer
 
 from ..models import (
     Category,
@@ -36,11 +38,13 @@ class ChoiceLabelField(serializers.CharField):
         return str(self.labels.get(value, value))
 
 
-class RefSerializer(serializers.Serializer):
-    """A related object as {id, name}."""
+class IndustryChainSerializer(ChainSerializer):
+    """A chain with its leading company (链主企业), which projects.ChainLeader keeps beside the companies."""
 
-    id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(read_only=True)
+    chain_leader = RefSerializer(source="leader.company", read_only=True, allow_null=True, help_text=_("链主企业"))
+
+    class Meta(ChainSerializer.Meta):
+        fields = ["id", "name", "region", "chain_leader", "description"]
 
 
 class CompanySerializer(serializers.ModelSerializer):
@@ -57,7 +61,8 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Milestone
-        fields = ["kind", "kind_display", "planned_date", "actual_date", "date_precision", "batch", "quote"]
+        # The quote a date was read from is the sources' (investment.MilestoneSource), no longer here.
+        fields = ["kind", "kind_display", "planned_date", "actual_date", "date_precision", "batch"]
 
 
 class ContactSerializer(serializers.ModelSerializer):

@@ -3,22 +3,28 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from shangdang_portal.permissions import CanSeeProgress
+from parks.api.views import IndustryChainViewSet as ChainViewSet
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
 from .. import selectors, services
 from ..filtersets import CompanyFilterSet, ProjectFilterSet
-from ..progress import selectors as progress_selectors
-from ..progress.api.serializers import HistoryEntrySerializer
-from ..progress.api.views import history_response
-from .serializers import CompanySerializer, ProjectSerializer, ProjectWriteSerializer
+from .serializers import CompanySerializer, IndustryChainSerializer, ProjectSerializer, ProjectWriteSerializer
 
 
 def _display(field):
     return lambda obj: getattr(obj, f"get_{field}_display")()
+
+
+class IndustryChainViewSet(ChainViewSet):
+    """/api/v1/industry-chains/: the parks' chains plus their leading company, kept with the companies."""
+
+    serializer_class = IndustryChainSerializer
+    export_columns = [*ChainViewSet.export_columns, (_("链主企业"), "leader.company.name")]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("leader__company")
 
 
 @extend_schema_view(
@@ -90,15 +96,6 @@ class ProjectViewSet(PortalModelViewSet):
         serializer.is_valid(raise_exception=True)
         project = services.project_update(project=project, actor=request.user, **serializer.validated_data)
         return Response(self._read(project))
-
-    @extend_schema(
-        summary=_("项目变更记录"),
-        description=_("项目本身、节点、月度进度和数据的每次修改：谁、何时、哪个字段从什么改为什么，最新在前。"),
-        responses=HistoryEntrySerializer(many=True),
-    )
-    @action(detail=True, methods=["get"], permission_classes=[CanSeeProgress], filter_backends=[])
-    def history(self, request, pk=None):
-        return history_response(self, progress_selectors.project_history(self.get_object()))
 
     def _read(self, project):
         # Answer a write with the shape a read gives, fetched again through the selector.

@@ -11,11 +11,13 @@ from .progress import (
     ProgressReport,
     ProjectIssue,
     _photo_path,
+    counted_reports,
 )
 from .register import (
     MAX_ID,
     Batch,
     Category,
+    ChainLeader,
     Company,
     ConstructionType,
     Milestone,
@@ -28,11 +30,13 @@ from .register import (
 )
 
 __all__ = [
+    "counted_reports",
     "EARLIEST_PERIOD",
     "MAX_ID",
     "MAX_WORKERS",
     "Batch",
     "Category",
+    "ChainLeader",
     "Company",
     "ConstructionType",
     "Milestone",

@@ -264,3 +264,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()} {self.report}"
+
+
+def counted_reports() -> models.QuerySet[ProgressReport]:
+    """The reports that count anywhere (the rule is `ProgressReportQuerySet.counted`). Beside the model so the
+    register (project lists), the progress workflow and the roll-ups share this one rule."""
+    return ProgressReport.objects.counted()

@@ -30,6 +30,26 @@ class Company(models.Model):
         return self.name
 
 
+class ChainLeader(models.Model):
+    """链主企业: the company that leads an industry chain; a chain has at most one. Kept on this side so
+    parks needs no link to the companies above it."""
+
+    chain = models.OneToOneField(
+        "parks.IndustryChain", verbose_name=_("产业链"), on_delete=models.CASCADE, related_name="leader"
+    )
+    company = models.ForeignKey(
+        Company, verbose_name=_("链主企业"), on_delete=models.CASCADE, related_name="led_chains"
+    )
+
+    class Meta:
+        verbose_name = _("链主企业")
+        verbose_name_plural = _("链主企业")
+        ordering = ["chain"]
+
+    def __str__(self) -> str:
+        return f"{self.chain} · {self.company}"
+
+
 class Category(models.TextChoices):
     INDUSTRY = "industry", _("产业")
     INFRASTRUCTURE = "infrastructure", _("基础设施")
@@ -224,10 +244,7 @@ class Milestone(models.Model):
         on_delete=models.SET_NULL,
         related_name="milestones",
     )
-    report = models.ForeignKey(
-        "investment.SourceReport", verbose_name=_("来源报道"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    quote = models.TextField(_("原文"), blank=True)
+    # Where the date was read (report and quote) is investment.MilestoneSource, owned by the sources.
     history = HistoricalRecords()
 
     class Meta:

@@ -16,14 +16,10 @@ from shangdang_portal.filtering import apply_filterset
 from shangdang_portal.money import MONEY
 
 from ..filtersets import ProgressReportFilterSet
-from ..models import Milestone, Notification, ProgressReport, Project
+from ..models import Milestone, Notification, ProgressReport, Project, counted_reports
+from . import hooks
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
-
-
-def counted_reports() -> QuerySet[ProgressReport]:
-    """The reports that count anywhere (the rule is `ProgressReportQuerySet.counted`)."""
-    return ProgressReport.objects.counted()
 
 
 # --- progress reports ----------------------------------------------------------------------------
@@ -238,16 +234,16 @@ def progress_report_history(report: ProgressReport) -> list[HistoryEntry]:
 
 
 def project_history(project: Project) -> list[HistoryEntry]:
-    """Changes to a project, its milestones, progress reports and figures, newest first."""
-    from investment.models import Figure
-
+    """Changes to a project, its milestones, progress reports and, from the apps above that add their
+    models in hooks.project_history_models (investment adds figures), those too; newest first."""
     # The queries stay the same in number however long the history is: one per table and relation.
     entries = _history(Project.history, str(Project._meta.verbose_name), id=project.pk)
     entries += _history(Milestone.history, str(Milestone._meta.verbose_name), ("project",), project_id=project.pk)
     entries += _history(
         ProgressReport.history, str(ProgressReport._meta.verbose_name), ("project",), project_id=project.pk
     )
-    entries += _history(Figure.history, str(Figure._meta.verbose_name), ("project", "indicator"), project_id=project.pk)
+    for model, relations in hooks.project_history_models:
+        entries += _history(model.history, str(model._meta.verbose_name), relations, project_id=project.pk)
     return sorted(entries, key=lambda e: e.when, reverse=True)
 
 

@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from investment.rollups.services import rollup_project_on_commit
 from shangdang_portal import roles
 from shangdang_portal.permissions import can_edit_progress, is_reviewer
 
@@ -34,6 +33,7 @@ from ..models import (
     ProjectIssue,
 )
 from . import selectors
+from .hooks import progress_counted
 
 Status = ProgressReport.Status
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -246,7 +246,9 @@ def progress_report_approve(*, report: ProgressReport, reviewer, version: int | 
         original.is_superseded = True
         _save(original, reviewer)
     _notify(report=report, verb=Notification.Verb.APPROVED, actor=reviewer, recipients=_people_of(report))
-    rollup_project_on_commit(project_id=report.project_id)
+    # The apps above this one (investment's roll-up) listen on hooks.progress_counted.
+    project_id = report.project_id
+    transaction.on_commit(lambda: progress_counted.send(sender=ProgressReport, project_id=project_id))
     return report
 
 

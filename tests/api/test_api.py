@@ -10,7 +10,7 @@ from django.core.management import call_command
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from projects.models import Project
+from projects.models import ChainLeader, Project
 
 
 def _names(response):
@@ -323,3 +323,11 @@ def test_export_with_a_bad_filter_answers_json(world, client_as):
     response = client_as("official").get("/api/v1/projects/?format=csv&pool=nowhere")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"pool": [response.json()["error"]["fields"]["pool"][0]]}
+
+
+def test_an_industry_chain_shows_its_leading_company(world, client_as):
+    chain, company = world["chain"], world["public"].company
+    url = f"/api/v1/industry-chains/{chain.pk}/"
+    assert client_as("anonymous").get(url).data["chain_leader"] is None
+    ChainLeader.objects.create(chain=chain, company=company)
+    assert client_as("anonymous").get(url).data["chain_leader"] == {"id": company.pk, "name": company.name}

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
 from parks.models import IndustryChain, Park, Region
-from projects.models import Company, Milestone, ProgressReport, Project, ProjectContact
+from projects.models import ChainLeader, Company, Milestone, ProgressReport, Project, ProjectContact
 
 ROWS = 110
 TEXT = "全区完成投资10亿元。"
@@ -21,9 +21,8 @@ def many_rows(world):
     Region.objects.bulk_create(Region(name=f"县{i}", level="county", parent=world["city"]) for i in range(ROWS))
     Park.objects.bulk_create(Park(name=f"园中园{i}", kind="cluster", parent=zone, region=district) for i in range(ROWS))
     companies = Company.objects.bulk_create(Company(name=f"企业{i}", region=district) for i in range(ROWS))
-    IndustryChain.objects.bulk_create(
-        IndustryChain(name=f"产业链{i}", region=district, chain_leader=companies[i]) for i in range(ROWS)
-    )
+    chains = IndustryChain.objects.bulk_create(IndustryChain(name=f"产业链{i}", region=district) for i in range(ROWS))
+    ChainLeader.objects.bulk_create(ChainLeader(chain=chains[i], company=companies[i]) for i in range(ROWS))
     projects = Project.objects.bulk_create(
         Project(
             name=f"项目{i}",

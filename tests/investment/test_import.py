@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from investment.models import Figure, SourceReport, Target
 from investment.sources.curation import CURATION_DIR, REPORTS_DIR, load_all
 from parks.models import Park, Region
-from projects.models import Company, Project
+from projects.models import Company, Milestone, Project
 
 pytestmark = pytest.mark.django_db
 SHARED_REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
@@ -118,6 +120,33 @@ def test_import_twice_gives_the_same_rows(report_data):
     assert before == after
 
 
+def test_import_of_unchanged_data_writes_no_row_and_no_history(report_data):
+    histories = (Figure.history, Project.history, Target.history, Milestone.history)
+    before = [h.count() for h in histories]
+    with CaptureQueriesContext(connection) as queries:
+        call_command("import_reports", verbosity=0)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert writes == []
+    assert [h.count() for h in histories] == before
+
+
+def test_a_curation_value_the_model_refuses_names_its_entry_and_field(tmp_path):
+    bad = tmp_path / "curation"
+    shutil.copytree(CURATION_DIR, bad)
+    path = bad / "004.yaml"
+    text = path.read_text(encoding="utf-8")
+    # A region name too long for its column passes the curation checks; only the model's own validation,
+    # which the importer runs before every write, refuses it, naming the entry and the field.
+    long_name = "长" * 60
+    text = text.replace(
+        "  - {name: 武乡县, level: county, parent: 长治市}", f"  - {{name: {long_name}, level: county, parent: 长治市}}"
+    )
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CommandError, match=f"nothing was imported.*region {long_name}.*name"):
+        call_command("import_reports", directory=str(bad), verbosity=0)
+    assert SourceReport.objects.count() == 0
+
+
 def test_a_bad_curation_file_imports_nothing(tmp_path):
     bad = tmp_path / "curation"
     shutil.copytree(CURATION_DIR, bad)
@@ -153,3 +182,23 @@ def test_milestone_dates_keep_the_precision_the_report_gives(report_data):
     year_only = by_precision["year"]
     assert year_only.actual_date_label == str(year_only.actual_date.year)
     assert year_only.actual_date.month == 1 and year_only.actual_date.day == 1
+
+
+def test_milestones_keep_their_source_and_chains_their_leader_when_imported_twice(report_data):
+    from investment.models import MilestoneSource
+    from investment.sources.importer import import_reports
+    from projects.models import ChainLeader, Milestone
+
+    before = (
+        sorted(MilestoneSource.objects.values_list("milestone_id", "source_report_id", "quote")),
+        sorted(ChainLeader.objects.values_list("chain_id", "company_id")),
+    )
+    assert before[0] and before[1]
+    assert MilestoneSource.objects.count() == Milestone.objects.count()
+    assert all(source.quote in source.source_report.text for source in MilestoneSource.objects.all())
+    import_reports()
+    after = (
+        sorted(MilestoneSource.objects.values_list("milestone_id", "source_report_id", "quote")),
+        sorted(ChainLeader.objects.values_list("chain_id", "company_id")),
+    )
+    assert after == before

@@ -5,19 +5,7 @@ from django.db import IntegrityError
 from tqdm import tqdm
 
 from investment.sources.curation import CurationError
-from investment.sources.importer import import_reports
-
-STEPS = [
-    "indicators",
-    "reports",
-    "regions",
-    "parks",
-    "companies",
-    "chains, towns, outposts",
-    "projects",
-    "figures",
-    "project totals and targets",
-]
+from investment.sources.importer import STEPS, import_reports
 
 
 class Command(BaseCommand):

@@ -9,12 +9,12 @@ from django.http import HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import exceptions, generics, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from shangdang_portal.permissions import IsAssignedStaff, IsAuthenticatedUser, IsReviewer
+from shangdang_portal.permissions import CanSeeProgress, IsAssignedStaff, IsAuthenticatedUser, IsReviewer
 from shangdang_portal.viewsets import ETagMixin, PortalModelViewSet
 
 from ... import selectors as project_selectors
@@ -287,3 +287,23 @@ class ProgressReportViewSet(ETagMixin, PortalModelViewSet):
         except xlsx.XlsxRowErrors as exc:
             raise SheetRejected(exc.errors) from None
         return Response({"saved": [r.pk for r in saved]})
+
+
+class ProjectHistoryView(generics.GenericAPIView):
+    """/api/v1/projects/<pk>/history/: beside the project endpoints in the URLs, here because a project's
+    history (its reports, milestones and, registered from investment, its figures) is this workflow's read."""
+
+    permission_classes = [CanSeeProgress]
+    filter_backends = []
+
+    def get_queryset(self):
+        return project_selectors.visible_projects(self.request.user)
+
+    @extend_schema(
+        operation_id="projects_history_retrieve",
+        summary=_("项目变更记录"),
+        description=_("项目本身、节点、月度进度和数据的每次修改：谁、何时、哪个字段从什么改为什么，最新在前。"),
+        responses=s.HistoryEntrySerializer(many=True),
+    )
+    def get(self, request, pk=None):
+        return history_response(self, selectors.project_history(self.get_object()))
