@@ -206,9 +206,9 @@ def _payload(world, method):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_permission_matrix(matrix_world, client_as, role_index, role, case):
+def test_permission_matrix(matrix_world, api_client_as, role_index, role, case):
     name, method, url, expected = case[:4]
-    client = client_as(role)
+    client = api_client_as(role)
     if len(case) > 4:
         data = case[4](matrix_world)
         multipart = any(hasattr(v, "read") for v in data.values())
@@ -224,10 +224,10 @@ def test_permission_matrix(matrix_world, client_as, role_index, role, case):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["staff_unassigned", "official", "reviewer"])
-def test_refused_progress_writes_change_nothing(matrix_world, client_as, role):
+def test_refused_progress_writes_change_nothing(matrix_world, api_client_as, role):
     """A refused write leaves every report as it was (a 403/404 is not a half-done change)."""
     before = list(ProgressReport.objects.order_by("pk").values())
-    client = client_as(role)
+    client = api_client_as(role)
     client.patch(f"{PROGRESS}{matrix_world['draft'].pk}/", {"stage": "改", "version": 1}, format="json")
     client.post(f"{PROGRESS}{matrix_world['draft'].pk}/submit/")
     client.post(f"{PROGRESS}{matrix_world['approved'].pk}/correct/", {"investment_completed": "1"}, format="json")

@@ -103,8 +103,8 @@ def _count(client, url):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "staff", "official"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_list_query_count_does_not_grow_with_page_size(many_rows, client_as, role, endpoint):
-    client = client_as(role)
+def test_list_query_count_does_not_grow_with_page_size(many_rows, api_client_as, role, endpoint):
+    client = api_client_as(role)
     _count(client, f"/api/v1/{endpoint}/?page_size=1")  # warm per-request caches (content types, roles)
     small, one = _count(client, f"/api/v1/{endpoint}/?page_size=1")
     large, hundred = _count(client, f"/api/v1/{endpoint}/?page_size=100")
@@ -115,8 +115,8 @@ def test_list_query_count_does_not_grow_with_page_size(many_rows, client_as, rol
 
 
 @pytest.mark.django_db
-def test_project_list_query_count_with_filters_and_search(many_rows, client_as):
-    client = client_as("official")
+def test_project_list_query_count_with_filters_and_search(many_rows, api_client_as):
+    client = api_client_as("official")
     zone = Park.objects.get(kind="development_zone")
     base = f"/api/v1/projects/?park={zone.pk}&q=项目&ordering=-total_investment"
     _count(client, base + "&page_size=1")
@@ -138,8 +138,8 @@ def staff_on_every_project(many_rows, accounts):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["staff", "official", "reviewer", "admin"])
-def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_every_project, client_as, role):
-    client = client_as(role)
+def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_every_project, api_client_as, role):
+    client = api_client_as(role)
     base = "/api/v1/progress-reports/?period_after=2024-01&period_before=2024-12&ordering=-period,project"
     _count(client, base + "&page_size=1")
     small, one = _count(client, base + "&page_size=1")
@@ -151,12 +151,12 @@ def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_
 
 
 @pytest.mark.django_db
-def test_project_history_query_count_does_not_grow_with_its_length(many_rows, client_as):
+def test_project_history_query_count_does_not_grow_with_its_length(many_rows, api_client_as):
     """History is built from every historical row; its queries are one per table, not one per row."""
     from projects import services
 
     project = Project.objects.get(name="项目0")
-    client = client_as("reviewer")
+    client = api_client_as("reviewer")
     url = f"/api/v1/projects/{project.pk}/history/?page_size=100"
 
     def change(times: int) -> None:
