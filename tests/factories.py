@@ -39,6 +39,12 @@ class UserFactory(DjangoModelFactory):
         if create and extracted:
             self.groups.add(Group.objects.get_or_create(name=GROUP_OF_ROLE.get(extracted, extracted))[0])
 
+    @factory.post_generation
+    def assigned_projects(self, create, extracted, **kwargs):
+        """`UserFactory(role="staff", assigned_projects=[project])`: the projects this user reports for."""
+        if create and extracted:
+            self.assigned_projects.add(*extracted)
+
 
 class RegionFactory(DjangoModelFactory):
     """A district under a city by default; `RegionFactory(city=True)` is a city."""
