@@ -98,6 +98,20 @@ def api_client_as(user_of):
 
 
 @pytest.fixture
+def places(db):
+    """The district's places: 长治市 > 上党区, 潞州区; 上党经济技术开发区 > 先进装备制造园 > 光伏产业园."""
+    from .factories import ParkFactory, RegionFactory
+
+    city = RegionFactory(name="长治市", city=True)
+    district = RegionFactory(name="上党区", parent=city)
+    other = RegionFactory(name="潞州区", parent=city)
+    zone = ParkFactory(name="上党经济技术开发区", zone=True, region=district, leading_industries=["新能源装备"])
+    sub_park = ParkFactory(name="先进装备制造园", sub_park=True, parent=zone)
+    cluster = ParkFactory(name="光伏产业园", cluster=True, parent=sub_park, aliases=["光伏园"])
+    return {"city": city, "district": district, "other": other, "zone": zone, "sub_park": sub_park, "cluster": cluster}
+
+
+@pytest.fixture
 def report_data(db):
     """The five reports and their curated figures, loaded by the same command users run."""
     from django.core.management import call_command

@@ -3,10 +3,8 @@ and `q` finds Chinese names and aliases. Pages, API and selectors all use these 
 
 import datetime
 from decimal import Decimal
-from urllib.parse import urlencode
 
 import pytest
-from django.http import QueryDict
 
 from investment.filtersets import (
     BatchRateFilterSet,
@@ -18,7 +16,6 @@ from investment.filtersets import (
     TargetFilterSet,
 )
 from investment.rollups.run import rollup_year
-from parks.filtersets import IndustryChainFilterSet, ParkFilterSet, RegionFilterSet
 from projects.filtersets import CompanyFilterSet, ProgressReportFilterSet, ProjectFilterSet
 from tests.factories import (
     BatchFactory,
@@ -26,49 +23,17 @@ from tests.factories import (
     CompanyFactory,
     FigureFactory,
     IndicatorFactory,
-    IndustryChainFactory,
     MilestoneFactory,
     ParkFactory,
     ProgressReportFactory,
     ProjectFactory,
-    RegionFactory,
     SourceReportFactory,
     TargetFactory,
 )
-
-from .investment.builders import world as rollup_world
+from tests.filtering import errors, filtered
+from tests.investment.builders import world as rollup_world
 
 pytestmark = pytest.mark.django_db
-
-
-def _bound(filterset_class, data: dict):
-    # As a query string arrives: every value a string, a list repeats the parameter.
-    query = QueryDict(urlencode(data, doseq=True))
-    return filterset_class(data=query, queryset=filterset_class._meta.model.objects.all())
-
-
-def filtered(filterset_class, data: dict) -> set:
-    """The rows the filterset keeps out of all rows of its model; the data must be valid."""
-    filterset = _bound(filterset_class, data)
-    assert filterset.is_valid(), filterset.errors
-    return set(filterset.qs)
-
-
-def errors(filterset_class, data: dict) -> dict:
-    filterset = _bound(filterset_class, data)
-    assert not filterset.is_valid()
-    return filterset.errors
-
-
-@pytest.fixture
-def places():
-    city = RegionFactory(name="长治市", city=True)
-    district = RegionFactory(name="上党区", parent=city)
-    other = RegionFactory(name="潞州区", parent=city)
-    zone = ParkFactory(name="上党经济技术开发区", zone=True, region=district, leading_industries=["新能源装备"])
-    sub_park = ParkFactory(name="先进装备制造园", sub_park=True, parent=zone)
-    cluster = ParkFactory(name="光伏产业园", cluster=True, parent=sub_park, aliases=["光伏园"])
-    return {"city": city, "district": district, "other": other, "zone": zone, "sub_park": sub_park, "cluster": cluster}
 
 
 @pytest.fixture
@@ -190,30 +155,6 @@ def test_company_filterset_searches_aliases_and_narrows_by_region(places, projec
     assert set(errors(CompanyFilterSet, {"region": "x"})) == {"region"}
 
 
-class TestParkFilterSets:
-    def test_park_filters_narrow_and_q_finds_aliases_and_industries(self, places):
-        assert filtered(ParkFilterSet, {"kind": "cluster"}) == {places["cluster"]}
-        assert filtered(ParkFilterSet, {"root": "true"}) == {places["zone"]}
-        assert filtered(ParkFilterSet, {"parent": places["zone"].pk}) == {places["sub_park"]}
-        assert filtered(ParkFilterSet, {"q": "光伏园"}) == {places["cluster"]}  # alias
-        assert filtered(ParkFilterSet, {"q": "新能源装备"}) == {places["zone"]}  # leading industry
-        assert filtered(ParkFilterSet, {"q": "装备制造"}) == {places["sub_park"]}  # name
-
-    @pytest.mark.parametrize("field,value", [("kind", "campus"), ("parent", "999999"), ("region", "上党区")])
-    def test_a_bad_park_value_is_an_error_on_its_field(self, places, field, value):
-        assert set(errors(ParkFilterSet, {field: value})) == {field}
-
-    def test_region_and_industry_chain_filters(self, places):
-        assert filtered(RegionFilterSet, {"level": "city"}) == {places["city"]}
-        assert filtered(RegionFilterSet, {"parent": places["city"].pk}) == {places["district"], places["other"]}
-        assert set(errors(RegionFilterSet, {"level": "province"})) == {"level"}
-        chain = IndustryChainFactory(name="光伏组件", region=places["district"], description="链主：晶科")
-        IndustryChainFactory(name="医药", region=places["other"])
-        assert filtered(IndustryChainFilterSet, {"q": "光伏"}) == {chain}
-        assert filtered(IndustryChainFilterSet, {"q": "晶科"}) == {chain}
-        assert filtered(IndustryChainFilterSet, {"region": places["district"].pk}) == {chain}
-
-
 class TestFigureFilterSet:
     @pytest.fixture
     def figures(self, places, projects):
@@ -317,7 +258,7 @@ class TestCampaignFilterSets:
 class TestRollupFilterSets:
     @pytest.fixture
     def rolled_up(self):
-        from .investment.builders import d, milestone, project, report
+        from tests.investment.builders import d, milestone, project, report
 
         w = rollup_world()
         in_zone = project(w["district"], park=w["cluster"], pool="construction")

@@ -16,7 +16,6 @@ from projects.models import Project
 PROJECTS = reverse_lazy("api:project-list")
 FIGURES = reverse_lazy("api:figure-list")
 TOKENS = reverse_lazy("api:token-list")
-PARK_TREE = reverse_lazy("api:park-tree")
 
 
 def _names(response):
@@ -215,17 +214,6 @@ def test_tokens_create_use_and_revoke(world, api_client_as, accounts):
     assert api_client_as("official").delete(reverse("api:token-detail", args=[prefix])).status_code == 404  # not theirs
     assert staff.delete(reverse("api:token-detail", args=[prefix])).status_code == 204
     assert with_token.get(PROJECTS).status_code == 401
-
-
-@pytest.mark.django_db
-def test_park_tree_nests_clusters_under_parks_under_zones(world, api_client_as):
-    tree = api_client_as("anonymous").get(PARK_TREE).json()
-    assert [z["name"] for z in tree] == [world["zone"].name]
-    assert tree[0]["children"][0]["name"] == world["sub"].name
-    assert tree[0]["children"][0]["children"][0]["name"] == world["cluster"].name
-    detail = api_client_as("anonymous").get(reverse("api:park-detail", args=[world["sub"].pk])).json()
-    assert detail["parent"]["id"] == world["zone"].pk
-    assert [c["id"] for c in detail["children"]] == [world["cluster"].pk]
 
 
 def test_openapi_schema_is_valid_and_warning_free(tmp_path, db):

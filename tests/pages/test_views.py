@@ -227,17 +227,6 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     assert "测试&lt;b&gt;报道&lt;/b&gt;" in html
 
 
-def test_park_tree_sums_each_subtree(client, report_data):
-    zone = Park.objects.get(name="上党经济技术开发区")
-    ids = zone.descendant_ids()
-    expected = Project.objects.filter(park_id__in=ids).count()
-    rows = client.get(reverse("parks:tree")).context["rows"]
-    node = next(r for r in rows if r.park == zone)
-    assert node.count == expected
-    child_total = sum(c.count for c in node.children) + node.own_count
-    assert node.count == child_total
-
-
 def test_rankings_rank_regions_by_completion(client, rolled_up):
     response = client.get(reverse("dashboards:rankings"))
     ranked = response.context["sections"][0][1]
