@@ -206,7 +206,8 @@ class FigureFactory(DjangoModelFactory):
     quote = factory.LazyAttribute(
         lambda o: DEFAULT_QUOTE if DEFAULT_QUOTE in o.source_report.text else o.source_report.text
     )
-    quote_offset = factory.LazyAttribute(lambda o: o.source_report.text.index(o.quote))
+    # A quote the text does not hold (to test the rule that rejects it) is put at offset 0.
+    quote_offset = factory.LazyAttribute(lambda o: max(o.source_report.text.find(o.quote), 0))
 
 
 class CampaignYearFactory(DjangoModelFactory):
