@@ -1,4 +1,5 @@
-"""Shared test set-up: service requirements, the real Celery worker, the loaded report data.
+"""Shared test set-up: users and clients by role, service requirements, the real Celery worker, the loaded
+report data.
 
 Tests that need PostgreSQL, the Redis broker or Chromium are marked. Without the service they are
 skipped on a developer's machine; under CI=true nothing may be skipped: a skip is a failure.
@@ -45,6 +46,69 @@ def pytest_runtest_makereport(item, call):
         # Under CI a skipped test would hide a missing service or a broken fixture: fail it instead.
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture
+def user_of(db):
+    """`user_of("staff")`: the test's one user holding that role ("staff_unassigned" is a second staff member,
+    "anonymous" is nobody). Asking twice for a role gives the same user."""
+    from shangdang_portal import roles
+
+    from .factories import UserFactory
+
+    roles.ensure_groups()
+    users = {}
+
+    def user_of(role: str):
+        if role == "anonymous":
+            return None
+        if role not in users:
+            users[role] = UserFactory(username=f"{role}-user", role=role)
+        return users[role]
+
+    return user_of
+
+
+@pytest.fixture
+def client_as(user_of):
+    """`client_as("reviewer")`: a Django test client signed in as that role's user, for the pages."""
+    from django.test import Client
+
+    def client_as(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(user_of(role))
+        return client
+
+    return client_as
+
+
+@pytest.fixture
+def api_client_as(user_of):
+    """`api_client_as("official")`: a REST framework client authenticated as that role's user."""
+    from rest_framework.test import APIClient
+
+    def api_client_as(role: str) -> APIClient:
+        client = APIClient()
+        if role != "anonymous":
+            client.force_authenticate(user_of(role))
+        return client
+
+    return api_client_as
+
+
+@pytest.fixture
+def places(db):
+    """The district's places: 长治市 > 上党区, 潞州区; 上党经济技术开发区 > 先进装备制造园 > 光伏产业园."""
+    from .factories import ParkFactory, RegionFactory
+
+    city = RegionFactory(name="长治市", city=True)
+    district = RegionFactory(name="上党区", parent=city)
+    other = RegionFactory(name="潞州区", parent=city)
+    zone = ParkFactory(name="上党经济技术开发区", zone=True, region=district, leading_industries=["新能源装备"])
+    sub_park = ParkFactory(name="先进装备制造园", sub_park=True, parent=zone)
+    cluster = ParkFactory(name="光伏产业园", cluster=True, parent=sub_park, aliases=["光伏园"])
+    return {"city": city, "district": district, "other": other, "zone": zone, "sub_park": sub_park, "cluster": cluster}
 
 
 @pytest.fixture

@@ -8,36 +8,38 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
+from investment.models import Target
 from parks.models import Park, Region
 from projects.models import Milestone, PoolMove, ProgressReport, Project
+from tests.factories import (
+    CampaignYearFactory,
+    FigureFactory,
+    IndicatorFactory,
+    MilestoneFactory,
+    ParkFactory,
+    ProgressReportFactory,
+    ProjectFactory,
+    RegionFactory,
+    SourceReportFactory,
+    TargetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def base():
-    city = Region.objects.create(name="长治市", level="city")
-    district = Region.objects.create(name="上党区", level="district", parent=city)
-    zone = Park.objects.create(name="开发区甲", kind="development_zone", region=district)
-    park = Park.objects.create(name="园区乙", kind="sub_park", parent=zone, region=district)
-    cluster = Park.objects.create(name="园中园丙", kind="cluster", parent=park, region=district)
-    report = SourceReport.objects.create(file_name="r.txt", title="r", text="全年签约额目标145亿元。", sha256="0" * 64)
-    indicator = Indicator.objects.create(
-        code="signed_amount", name_zh="签约额", name_en="Signed", unit="万元", nature="cumulative"
-    )
-    year = CampaignYear.objects.create(year=2025, name="2025年重大项目建设年")
-    project = Project.objects.create(name="项目甲", region=district)
+    zone = ParkFactory(name="开发区甲", zone=True, region=RegionFactory(name="上党区"))
+    park = ParkFactory(name="园区乙", sub_park=True, parent=zone)
     return dict(
-        city=city,
-        district=district,
+        district=zone.region,
         zone=zone,
         park=park,
-        cluster=cluster,
-        report=report,
-        indicator=indicator,
-        year=year,
-        project=project,
+        cluster=ParkFactory(name="园中园丙", cluster=True, parent=park),
+        report=SourceReportFactory(text="全年签约额目标145亿元。"),
+        indicator=IndicatorFactory(code="signed_amount", name_zh="签约额", name_en="Signed"),
+        year=CampaignYearFactory(year=2025),
+        project=ProjectFactory(name="项目甲", region=zone.region),
     )
 
 
@@ -50,21 +52,17 @@ def _rejected(obj, message_part):
 
 
 def _figure(base, **overrides):
+    """An unsaved target figure quoting the whole sentence of the base report."""
     fields = dict(
         source_report=base["report"],
         indicator=base["indicator"],
-        scope_kind="region",
         region=base["district"],
         value_printed="145",
-        unit_printed="亿元",
         value=Decimal("1450000"),
-        unit="万元",
         kind="target",
         quote="全年签约额目标145亿元",
-        quote_offset=0,
     )
-    fields.update(overrides)
-    return Figure(**fields)
+    return FigureFactory.build(**(fields | overrides))
 
 
 def test_a_good_figure_is_accepted(base):
@@ -92,13 +90,7 @@ def test_end_not_before_start(base):
 
 
 def test_one_target_per_indicator_scope_and_year(base):
-    Target.objects.create(
-        campaign_year=base["year"],
-        indicator=base["indicator"],
-        region=base["district"],
-        value=Decimal("1450000"),
-        unit="万元",
-    )
+    TargetFactory(campaign_year=base["year"], indicator=base["indicator"], region=base["district"])
     _rejected(
         Target(
             campaign_year=base["year"],
@@ -166,7 +158,7 @@ def test_progress_report_rules(base):
     assert "确保该值大于或等于0" in str(info.value.message_dict["investment_completed"])
     with pytest.raises(IntegrityError), transaction.atomic():
         negative.save()
-    ProgressReport.objects.create(project=project, period=dt.date(2025, 3, 1), investment_completed=Decimal("10"))
+    ProgressReportFactory(project=project, period=dt.date(2025, 3, 1), investment_completed=Decimal("10"))
     second = ProgressReport(project=project, period=dt.date(2025, 3, 1), investment_completed=Decimal("5"))
     with pytest.raises(ValidationError, match="该项目本月已有进度报告"):
         second.full_clean(exclude=["created_by"])
@@ -175,7 +167,7 @@ def test_progress_report_rules(base):
 
 
 def test_milestone_once_per_kind_and_pool_moves_change_pool(base):
-    Milestone.objects.create(project=base["project"], kind="started")
+    MilestoneFactory(project=base["project"], kind="started")
     _rejected(Milestone(project=base["project"], kind="started"), "该项目已有此节点")
     _rejected(
         PoolMove(project=base["project"], from_pool="reserve", to_pool="reserve", moved_on=dt.date.today()),

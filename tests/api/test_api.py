@@ -7,10 +7,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse, reverse_lazy
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from projects.models import ChainLeader, Project
+
+PROJECTS = reverse_lazy("api:project-list")
+FIGURES = reverse_lazy("api:figure-list")
+TOKENS = reverse_lazy("api:token-list")
 
 
 def _names(response):
@@ -19,25 +24,25 @@ def _names(response):
 
 
 @pytest.mark.django_db
-def test_chinese_search_matches_name_alias_company_and_description(world, client_as):
-    client = client_as("official")
+def test_chinese_search_matches_name_alias_company_and_description(world, api_client_as):
+    client = api_client_as("official")
     other = Project.objects.create(name="污水处理厂", region=world["district"], description="配套光伏屋顶")
-    assert sorted(_names(client.get("/api/v1/projects/?q=光伏"))) == sorted([other.name, world["public"].name])
-    assert _names(client.get("/api/v1/projects/?q=组件一期")) == [world["public"].name]  # alias only
-    assert _names(client.get("/api/v1/projects/?q=晶科")) == [world["public"].name]  # company alias
-    assert _names(client.get("/api/v1/projects/?q=没有这个")) == []
+    assert sorted(_names(client.get(f"{PROJECTS}?q=光伏"))) == sorted([other.name, world["public"].name])
+    assert _names(client.get(f"{PROJECTS}?q=组件一期")) == [world["public"].name]  # alias only
+    assert _names(client.get(f"{PROJECTS}?q=晶科")) == [world["public"].name]  # company alias
+    assert _names(client.get(f"{PROJECTS}?q=没有这个")) == []
 
 
 @pytest.mark.django_db
-def test_park_filter_includes_descendants(world, client_as):
-    client = client_as("official")
+def test_park_filter_includes_descendants(world, api_client_as):
+    client = api_client_as("official")
     expected = [world["public"].name]
-    assert _names(client.get(f"/api/v1/projects/?park={world['zone'].pk}")) == expected
-    assert _names(client.get(f"/api/v1/projects/?park={world['sub'].pk}")) == expected
+    assert _names(client.get(f"{PROJECTS}?park={world['zone'].pk}")) == expected
+    assert _names(client.get(f"{PROJECTS}?park={world['sub'].pk}")) == expected
     other_zone = type(world["zone"]).objects.create(
         name="另一开发区", kind="development_zone", region=world["district"]
     )
-    assert _names(client.get(f"/api/v1/projects/?park={other_zone.pk}")) == []
+    assert _names(client.get(f"{PROJECTS}?park={other_zone.pk}")) == []
 
 
 @pytest.mark.django_db
@@ -56,18 +61,18 @@ def test_park_filter_includes_descendants(world, client_as):
         ("priority_level=city", False),
     ],
 )
-def test_project_filters(world, client_as, query, matches):
-    names = _names(client_as("anonymous").get(f"/api/v1/projects/?{query}"))
+def test_project_filters(world, api_client_as, query, matches):
+    names = _names(api_client_as("anonymous").get(f"{PROJECTS}?{query}"))
     assert (world["public"].name in names) is matches
 
 
 @pytest.mark.django_db
-def test_ordering_is_stable_and_ends_with_pk(world, client_as):
+def test_ordering_is_stable_and_ends_with_pk(world, api_client_as):
     district = world["district"]
     for i in range(5):
         Project.objects.create(name=f"同额项目{i}", region=district, total_investment=Decimal("10"))
-    client = client_as("official")
-    pages = [_names(client.get(f"/api/v1/projects/?ordering=total_investment&page_size=2&page={p}")) for p in (1, 2, 3)]
+    client = api_client_as("official")
+    pages = [_names(client.get(f"{PROJECTS}?ordering=total_investment&page_size=2&page={p}")) for p in (1, 2, 3)]
     flat = [n for page in pages for n in page]
     assert len(flat) == len(set(flat)) == 6
     tied = [n for n in flat if n.startswith("同额")]
@@ -76,37 +81,35 @@ def test_ordering_is_stable_and_ends_with_pk(world, client_as):
 
 
 @pytest.mark.django_db
-def test_figure_filters(world, client_as):
-    client = client_as("official")
-    rows = client.get(
-        f"/api/v1/figures/?source_report={world['report'].pk}&scope=region&indicator=fixed_asset_investment"
-    )
+def test_figure_filters(world, api_client_as):
+    client = api_client_as("official")
+    rows = client.get(f"{FIGURES}?source_report={world['report'].pk}&scope=region&indicator=fixed_asset_investment")
     assert [r["id"] for r in rows.json()["results"]] == [world["figure"].pk]
-    assert client.get("/api/v1/figures/?kind=target").json()["count"] == 0
-    assert client.get("/api/v1/figures/?unit=万元").json()["count"] == 2
-    assert client.get("/api/v1/figures/?scope=nowhere").status_code == 400
+    assert client.get(f"{FIGURES}?kind=target").json()["count"] == 0
+    assert client.get(f"{FIGURES}?unit=万元").json()["count"] == 2
+    assert client.get(f"{FIGURES}?scope=nowhere").status_code == 400
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role,sees", [("anonymous", False), ("staff", True), ("official", True), ("reviewer", True)])
-def test_contacts_only_for_those_who_may_see_them(world, client_as, role, sees):
-    body = client_as(role).get(f"/api/v1/projects/{world['public'].pk}/").json()
+def test_contacts_only_for_those_who_may_see_them(world, api_client_as, role, sees):
+    body = api_client_as(role).get(reverse("api:project-detail", args=[world["public"].pk])).json()
     assert bool(body["contacts"]) is sees
     if sees:
         assert body["contacts"][0]["phone"] == "13800000000"
-    assert "13800000000" not in str(client_as("anonymous").get("/api/v1/projects/?format=csv").getvalue())
+    assert "13800000000" not in str(api_client_as("anonymous").get(f"{PROJECTS}?format=csv").getvalue())
 
 
 @pytest.mark.django_db
-def test_staff_do_not_see_contacts_of_projects_they_are_not_assigned_to(world, client_as, accounts):
+def test_staff_do_not_see_contacts_of_projects_they_are_not_assigned_to(world, api_client_as, accounts):
     accounts["staff"].assigned_projects.remove(world["public"])
-    body = client_as("staff").get(f"/api/v1/projects/{world['public'].pk}/").json()
+    body = api_client_as("staff").get(reverse("api:project-detail", args=[world["public"].pk])).json()
     assert body["contacts"] == []
 
 
 @pytest.mark.django_db
-def test_latest_approved_progress_and_cumulative_investment(world, client_as):
-    body = client_as("anonymous").get(f"/api/v1/projects/{world['public'].pk}/").json()
+def test_latest_approved_progress_and_cumulative_investment(world, api_client_as):
+    body = api_client_as("anonymous").get(reverse("api:project-detail", args=[world["public"].pk])).json()
     # The July report is only submitted: June is the latest that counts.
     assert body["latest_progress"]["period"] == "2024-06-01"
     assert Decimal(body["cumulative_investment"]) == Decimal("16200.50")
@@ -114,7 +117,7 @@ def test_latest_approved_progress_and_cumulative_investment(world, client_as):
 
 
 @pytest.mark.django_db
-def test_admin_creates_a_project_through_the_service(world, client_as, accounts):
+def test_admin_creates_a_project_through_the_service(world, api_client_as, accounts):
     payload = {
         "name": "年产5万吨新材料项目",
         "region": world["district"].pk,
@@ -122,7 +125,7 @@ def test_admin_creates_a_project_through_the_service(world, client_as, accounts)
         "total_investment": "52000.50",
         "staff": [accounts["staff"].pk],
     }
-    response = client_as("admin").post("/api/v1/projects/", payload, format="json")
+    response = api_client_as("admin").post(PROJECTS, payload, format="json")
     assert response.status_code == 201, response.content
     project = Project.objects.get(name=payload["name"])
     assert project.total_investment == Decimal("52000.50")
@@ -147,10 +150,10 @@ def test_admin_creates_a_project_through_the_service(world, client_as, accounts)
         ),
     ],
 )
-def test_bad_project_input_answers_field_errors_and_saves_nothing(world, client_as, payload, field):
+def test_bad_project_input_answers_field_errors_and_saves_nothing(world, api_client_as, payload, field):
     payload = {k: (world["district"].pk if v == "__district__" else v) for k, v in payload.items()}
     before = Project.objects.count()
-    response = client_as("admin").post("/api/v1/projects/", payload, format="json")
+    response = api_client_as("admin").post(PROJECTS, payload, format="json")
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid"
@@ -170,58 +173,47 @@ def test_a_service_validation_error_gets_the_same_field_level_shape():
 
 
 @pytest.mark.django_db
-def test_errors_share_one_shape(world, client_as):
-    anonymous = client_as("anonymous")
-    missing = anonymous.get("/api/v1/projects/999999/")
+def test_errors_share_one_shape(world, api_client_as):
+    anonymous = api_client_as("anonymous")
+    missing = anonymous.get(reverse("api:project-detail", args=[999999]))
     assert missing.status_code == 404
     assert set(missing.json()["error"]) == {"status", "code", "message", "fields"}
     assert missing.json()["error"]["code"] == "not_found"
-    denied = client_as("official").post("/api/v1/projects/", {}, format="json")
+    denied = api_client_as("official").post(PROJECTS, {}, format="json")
     assert denied.status_code == 403 and denied.json()["error"]["code"] == "permission_denied"
-    unauth = anonymous.post("/api/v1/projects/", {}, format="json")
+    unauth = anonymous.post(PROJECTS, {}, format="json")
     assert unauth.status_code == 401 and unauth["WWW-Authenticate"] == "Token"
-    assert anonymous.get("/api/v1/projects/?page_size=0").status_code == 200
+    assert anonymous.get(f"{PROJECTS}?page_size=0").status_code == 200
 
 
 @pytest.mark.django_db
-def test_page_size_is_capped_at_200(world, client_as):
+def test_page_size_is_capped_at_200(world, api_client_as):
     Project.objects.bulk_create(Project(name=f"批量{i}", region=world["district"]) for i in range(205))
-    body = client_as("anonymous").get("/api/v1/projects/?page_size=1000").json()
+    body = api_client_as("anonymous").get(f"{PROJECTS}?page_size=1000").json()
     assert len(body["results"]) == 200
     assert body["count"] == 206
     assert body["next"]
 
 
 @pytest.mark.django_db
-def test_tokens_create_use_and_revoke(world, client_as, accounts):
-    staff = client_as("staff")
-    created = staff.post("/api/v1/tokens/")
+def test_tokens_create_use_and_revoke(world, api_client_as, accounts):
+    staff = api_client_as("staff")
+    created = staff.post(TOKENS)
     assert created.status_code == 201
     key, prefix = created.json()["key"], created.json()["prefix"]
     assert key.startswith(prefix)
-    assert staff.post("/api/v1/tokens/").status_code == 400  # one token per account
-    listed = staff.get("/api/v1/tokens/").json()
+    assert staff.post(TOKENS).status_code == 400  # one token per account
+    listed = staff.get(TOKENS).json()
     assert [t["prefix"] for t in listed] == [prefix] and "key" not in listed[0]
 
     with_token = APIClient()
     with_token.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    body = with_token.get(f"/api/v1/projects/{world['private'].pk}/").json()
+    body = with_token.get(reverse("api:project-detail", args=[world["private"].pk])).json()
     assert body["name"] == world["private"].name  # authenticated as the staff member
 
-    assert client_as("official").delete(f"/api/v1/tokens/{prefix}/").status_code == 404  # not theirs
-    assert staff.delete(f"/api/v1/tokens/{prefix}/").status_code == 204
-    assert with_token.get("/api/v1/projects/").status_code == 401
-
-
-@pytest.mark.django_db
-def test_park_tree_nests_clusters_under_parks_under_zones(world, client_as):
-    tree = client_as("anonymous").get("/api/v1/parks/tree/").json()
-    assert [z["name"] for z in tree] == [world["zone"].name]
-    assert tree[0]["children"][0]["name"] == world["sub"].name
-    assert tree[0]["children"][0]["children"][0]["name"] == world["cluster"].name
-    detail = client_as("anonymous").get(f"/api/v1/parks/{world['sub'].pk}/").json()
-    assert detail["parent"]["id"] == world["zone"].pk
-    assert [c["id"] for c in detail["children"]] == [world["cluster"].pk]
+    assert api_client_as("official").delete(reverse("api:token-detail", args=[prefix])).status_code == 404  # not theirs
+    assert staff.delete(reverse("api:token-detail", args=[prefix])).status_code == 204
+    assert with_token.get(PROJECTS).status_code == 401
 
 
 def test_openapi_schema_is_valid_and_warning_free(tmp_path, db):
@@ -235,7 +227,7 @@ def test_openapi_schema_is_valid_and_warning_free(tmp_path, db):
 
 @pytest.mark.django_db
 def test_swagger_ui_is_served_from_the_sidecar(client):
-    response = client.get("/api/docs/")
+    response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
@@ -261,29 +253,29 @@ def _csv_rows(response):
 
 
 @pytest.mark.django_db
-def test_csv_export_has_bom_chinese_headers_and_honours_filters(world, client_as):
+def test_csv_export_has_bom_chinese_headers_and_honours_filters(world, api_client_as):
     Project.objects.create(name="储备库项目", region=world["district"], pool="reserve", total_investment=Decimal(5))
-    client = client_as("official")
-    response = client.get("/api/v1/projects/?format=csv&pool=construction")
+    client = api_client_as("official")
+    response = client.get(f"{PROJECTS}?format=csv&pool=construction")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv_rows(response)
     assert rows[0][:2] == ["编号", "项目名称"] and "总投资(万元)" in rows[0]
     assert [r[1] for r in rows[1:]] == [world["public"].name]
     assert rows[1][rows[0].index("总投资(万元)")] == "150000.00"
-    everything = _csv_rows(client.get("/api/v1/projects/?format=csv"))
-    assert len(everything) - 1 == client.get("/api/v1/projects/").json()["count"]
+    everything = _csv_rows(client.get(f"{PROJECTS}?format=csv"))
+    assert len(everything) - 1 == client.get(PROJECTS).json()["count"]
 
 
 @pytest.mark.django_db
-def test_export_hides_what_the_caller_may_not_see(world, client_as):
-    rows = _csv_rows(client_as("anonymous").get("/api/v1/projects/?format=csv"))
+def test_export_hides_what_the_caller_may_not_see(world, api_client_as):
+    rows = _csv_rows(api_client_as("anonymous").get(f"{PROJECTS}?format=csv"))
     assert world["private"].name not in {r[1] for r in rows}
 
 
 @pytest.mark.django_db
-def test_xlsx_export_opens_with_openpyxl(world, client_as):
-    response = client_as("official").get("/api/v1/projects/?format=xlsx&q=光伏")
+def test_xlsx_export_opens_with_openpyxl(world, api_client_as):
+    response = api_client_as("official").get(f"{PROJECTS}?format=xlsx&q=光伏")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
@@ -298,29 +290,29 @@ def test_xlsx_export_opens_with_openpyxl(world, client_as):
 @pytest.mark.parametrize(
     "endpoint",
     [
-        "regions",
-        "parks",
-        "industry-chains",
-        "companies",
-        "source-reports",
-        "indicators",
-        "figures",
-        "targets",
-        "campaign-years",
+        "region",
+        "park",
+        "industry-chain",
+        "company",
+        "source-report",
+        "indicator",
+        "figure",
+        "target",
+        "campaign-year",
     ],
 )
-def test_every_list_exports(world, client_as, endpoint):
-    client = client_as("official")
-    rows = _csv_rows(client.get(f"/api/v1/{endpoint}/?format=csv"))
-    assert len(rows) - 1 == client.get(f"/api/v1/{endpoint}/").json()["count"]
-    xlsx = client.get(f"/api/v1/{endpoint}/?format=xlsx")
+def test_every_list_exports(world, api_client_as, endpoint):
+    client = api_client_as("official")
+    rows = _csv_rows(client.get(f"{reverse(f'api:{endpoint}-list')}?format=csv"))
+    assert len(rows) - 1 == client.get(reverse(f"api:{endpoint}-list")).json()["count"]
+    xlsx = client.get(f"{reverse(f'api:{endpoint}-list')}?format=xlsx")
     book = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content)), read_only=True)
     assert list(book.active.iter_rows(values_only=True))[0] == tuple(rows[0])
 
 
 @pytest.mark.django_db
-def test_export_with_a_bad_filter_answers_json(world, client_as):
-    response = client_as("official").get("/api/v1/projects/?format=csv&pool=nowhere")
+def test_export_with_a_bad_filter_answers_json(world, api_client_as):
+    response = api_client_as("official").get(f"{PROJECTS}?format=csv&pool=nowhere")
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"pool": [response.json()["error"]["fields"]["pool"][0]]}
 

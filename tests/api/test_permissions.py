@@ -5,38 +5,55 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import Image
 
 from projects.models import ProgressReport
 from projects.progress import xlsx
+from tests.factories import ProgressReportFactory
 
 from .conftest import ROLES
 
+# API route basename -> the world object its detail route shows.
 READ_ONLY = {
-    "regions": "district",
-    "parks": "zone",
-    "industry-chains": "chain",
-    "companies": "company",
-    "source-reports": "report",
-    "indicators": "indicator",
-    "figures": "figure",
-    "targets": "target",
-    "campaign-years": "year",
+    "region": "district",
+    "park": "zone",
+    "industry-chain": "chain",
+    "company": "company",
+    "source-report": "report",
+    "indicator": "indicator",
+    "figure": "figure",
+    "target": "target",
+    "campaign-year": "year",
 }
 
-# role order: anonymous, official, staff (assigned), staff_unassigned, reviewer, admin
-ALL_200 = (200, 200, 200, 200, 200, 200)
-SIGNED_IN_200 = (401, 200, 200, 200, 200, 200)
-WRITE_REFUSED = (401, 403, 403, 403, 403, 405)  # the admin passes the permission; the viewset has no such method
-ADMIN_ONLY_DELETE = (401, 403, 403, 403, 403, 405)
-ADMIN_ONLY = (401, 403, 403, 403, 403, 200)
-# Progress: the assigned staff and admins write; staff of other projects do not even see the report.
-REPORTERS = (401, 403, 200, 404, 403, 200)
-REPORTERS_CREATE = (401, 403, 201, 404, 403, 201)
-REVIEWERS = (401, 403, 403, 403, 200, 200)
-FOLLOWERS = (401, 200, 200, 404, 200, 200)
 
-PROGRESS = "/api/v1/progress-reports/"
+def statuses(everyone: int, **by_role: int) -> dict[str, int]:
+    """The status each role must get: `statuses(200, anonymous=401)` is 200 for all but anonymous callers."""
+    assert set(by_role) <= set(ROLES), set(by_role) - set(ROLES)
+    return {role: by_role.get(role, everyone) for role in ROLES}
+
+
+ALL_200 = statuses(200)
+SIGNED_IN_200 = statuses(200, anonymous=401)
+# The admin passes the permission; the viewset has no such method.
+WRITE_REFUSED = statuses(403, anonymous=401, admin=405)
+ADMIN_ONLY_DELETE = statuses(403, anonymous=401, admin=405)
+ADMIN_ONLY = statuses(403, anonymous=401, admin=200)
+# Progress: the assigned staff and admins write; staff of other projects do not even see the report.
+REPORTERS = statuses(403, anonymous=401, staff=200, staff_unassigned=404, admin=200)
+REPORTERS_CREATE = statuses(403, anonymous=401, staff=201, staff_unassigned=404, admin=201)
+REVIEWERS = statuses(403, anonymous=401, reviewer=200, admin=200)
+FOLLOWERS = statuses(200, anonymous=401, staff_unassigned=404)
+
+
+def api(name: str, *args) -> str:
+    return reverse(f"api:{name}", args=args)
+
+
+def progress(name: str, key: str | None = None):
+    """The URL of a progress-report route, for the world's report under `key` when the route is a detail one."""
+    return lambda w: api(f"progress-report-{name}", w[key].pk) if key else api(f"progress-report-{name}")
 
 
 def _png():
@@ -61,117 +78,118 @@ def _filled_sheet(w):
 
 def _cases():
     cases = []
-    for resource, key in READ_ONLY.items():
+    for basename, key in READ_ONLY.items():
+        detail = lambda w, b=basename, k=key: api(f"{b}-detail", w[k].pk)  # noqa: E731
         cases += [
-            (f"{resource} list", "get", lambda w, r=resource: f"/api/v1/{r}/", ALL_200),
-            (f"{resource} detail", "get", lambda w, r=resource, k=key: f"/api/v1/{r}/{w[k].pk}/", ALL_200),
-            (f"{resource} create", "post", lambda w, r=resource: f"/api/v1/{r}/", WRITE_REFUSED),
-            (f"{resource} put", "put", lambda w, r=resource, k=key: f"/api/v1/{r}/{w[k].pk}/", WRITE_REFUSED),
-            (f"{resource} patch", "patch", lambda w, r=resource, k=key: f"/api/v1/{r}/{w[k].pk}/", WRITE_REFUSED),
-            (f"{resource} delete", "delete", lambda w, r=resource, k=key: f"/api/v1/{r}/{w[k].pk}/", WRITE_REFUSED),
+            (f"{basename} list", "get", lambda w, b=basename: api(f"{b}-list"), ALL_200),
+            (f"{basename} detail", "get", detail, ALL_200),
+            (f"{basename} create", "post", lambda w, b=basename: api(f"{b}-list"), WRITE_REFUSED),
+            (f"{basename} put", "put", detail, WRITE_REFUSED),
+            (f"{basename} patch", "patch", detail, WRITE_REFUSED),
+            (f"{basename} delete", "delete", detail, WRITE_REFUSED),
         ]
-    public = lambda w: f"/api/v1/projects/{w['public'].pk}/"  # noqa: E731
+    public = lambda w: api("project-detail", w["public"].pk)  # noqa: E731
     cases += [
-        ("projects list", "get", lambda w: "/api/v1/projects/", ALL_200),
+        ("projects list", "get", lambda w: api("project-list"), ALL_200),
         ("public project", "get", public, ALL_200),
         # Staff see the unpublished project they are assigned to, not another one.
         (
             "assigned private project",
             "get",
-            lambda w: f"/api/v1/projects/{w['private'].pk}/",
-            (404, 200, 200, 404, 200, 200),
+            lambda w: api("project-detail", w["private"].pk),
+            statuses(200, anonymous=404, staff_unassigned=404),
         ),
         (
             "other private project",
             "get",
-            lambda w: f"/api/v1/projects/{w['other_private'].pk}/",
-            (404, 200, 404, 404, 200, 200),
+            lambda w: api("project-detail", w["other_private"].pk),
+            statuses(200, anonymous=404, staff=404, staff_unassigned=404),
         ),
-        ("project create", "post", lambda w: "/api/v1/projects/", (401, 403, 403, 403, 403, 201)),
+        ("project create", "post", lambda w: api("project-list"), statuses(403, anonymous=401, admin=201)),
         ("project put", "put", public, ADMIN_ONLY),
         ("project patch", "patch", public, ADMIN_ONLY),
         ("project delete", "delete", public, ADMIN_ONLY_DELETE),
-        ("private project patch", "patch", lambda w: f"/api/v1/projects/{w['other_private'].pk}/", ADMIN_ONLY),
+        ("private project patch", "patch", lambda w: api("project-detail", w["other_private"].pk), ADMIN_ONLY),
         (
             "unpublished report",
             "get",
-            lambda w: f"/api/v1/source-reports/{w['hidden_report'].pk}/",
-            (404, 200, 200, 200, 200, 200),
+            lambda w: api("source-report-detail", w["hidden_report"].pk),
+            statuses(200, anonymous=404),
         ),
         (
             "unpublished figure",
             "get",
-            lambda w: f"/api/v1/figures/{w['hidden_figure'].pk}/",
-            (404, 200, 200, 200, 200, 200),
+            lambda w: api("figure-detail", w["hidden_figure"].pk),
+            statuses(200, anonymous=404),
         ),
-        ("park tree", "get", lambda w: "/api/v1/parks/tree/", ALL_200),
-        ("tokens list", "get", lambda w: "/api/v1/tokens/", SIGNED_IN_200),
-        ("token create", "post", lambda w: "/api/v1/tokens/", (401, 201, 201, 201, 201, 201)),
-        ("api root", "get", lambda w: "/api/v1/", ALL_200),
-        ("schema", "get", lambda w: "/api/schema/", ALL_200),
+        ("park tree", "get", lambda w: api("park-tree"), ALL_200),
+        ("tokens list", "get", lambda w: api("token-list"), SIGNED_IN_200),
+        ("token create", "post", lambda w: api("token-list"), statuses(201, anonymous=401)),
+        ("api root", "get", lambda w: api("api-root"), ALL_200),
+        ("schema", "get", lambda w: reverse("api-schema"), ALL_200),
         # Project history names who changed what: not for anonymous callers, nor staff of other projects.
         # A public project is visible to everyone, so its history answers 403 rather than 404.
         (
             "project history",
             "get",
-            lambda w: f"/api/v1/projects/{w['public'].pk}/history/",
-            (401, 200, 200, 403, 200, 200),
+            lambda w: api("project-history", w["public"].pk),
+            statuses(200, anonymous=401, staff_unassigned=403),
         ),
         (
             "other private project history",
             "get",
-            lambda w: f"/api/v1/projects/{w['other_private'].pk}/history/",
-            (401, 200, 404, 404, 200, 200),
+            lambda w: api("project-history", w["other_private"].pk),
+            statuses(200, anonymous=401, staff=404, staff_unassigned=404),
         ),
     ]
-    draft = lambda w, tail="": f"{PROGRESS}{w['draft'].pk}/{tail}"  # noqa: E731
+    draft = progress("detail", "draft")
     cases += [
-        ("progress list", "get", lambda w: PROGRESS, SIGNED_IN_200),
-        ("progress export", "get", lambda w: f"{PROGRESS}?format=csv", SIGNED_IN_200),
+        ("progress list", "get", progress("list"), SIGNED_IN_200),
+        ("progress export", "get", lambda w: api("progress-report-list") + "?format=csv", SIGNED_IN_200),
         ("progress detail", "get", draft, FOLLOWERS),
         (
             "progress create",
             "post",
-            lambda w: PROGRESS,
+            progress("list"),
             # The unassigned staff member sees the public project but may not report for it.
-            (401, 403, 201, 403, 403, 201),
+            statuses(403, anonymous=401, staff=201, admin=201),
             lambda w: {"project": w["public"].pk, "period": "2024-09", "investment_completed": "10.00"},
         ),
         ("progress put", "put", draft, REPORTERS, lambda w: {"stage": "基础施工", "version": w["draft"].version}),
         ("progress patch", "patch", draft, REPORTERS, lambda w: {"stage": "封顶", "version": w["draft"].version}),
-        ("progress delete", "delete", draft, (401, 403, 405, 405, 403, 405)),
-        ("progress submit", "post", lambda w: draft(w, "submit/"), REPORTERS),
-        ("progress approve", "post", lambda w: f"{PROGRESS}{w['submitted'].pk}/approve/", REVIEWERS),
+        ("progress delete", "delete", draft, statuses(405, anonymous=401, official=403, reviewer=403)),
+        ("progress submit", "post", progress("submit", "draft"), REPORTERS),
+        ("progress approve", "post", progress("approve", "submitted"), REVIEWERS),
         (
             "progress return",
             "post",
-            lambda w: f"{PROGRESS}{w['submitted'].pk}/return/",
+            progress("return-", "submitted"),
             REVIEWERS,
             lambda w: {"review_note": "请补充现场照片"},
         ),
         (
             "progress bulk approve",
             "post",
-            lambda w: f"{PROGRESS}approve/",
+            progress("approve-bulk"),
             REVIEWERS,
             lambda w: {"ids": [w["submitted"].pk]},
         ),
         (
             "progress correct",
             "post",
-            lambda w: f"{PROGRESS}{w['approved'].pk}/correct/",
+            progress("correct", "approved"),
             REPORTERS_CREATE,
             lambda w: {"investment_completed": "8300.00"},
         ),
-        ("progress history", "get", lambda w: draft(w, "history/"), FOLLOWERS),
-        ("progress photo", "post", lambda w: draft(w, "photos/"), REPORTERS_CREATE, lambda w: _png()),
-        ("progress xlsx template", "get", lambda w: f"{PROGRESS}xlsx-template/", SIGNED_IN_200),
+        ("progress history", "get", progress("history", "draft"), FOLLOWERS),
+        ("progress photo", "post", progress("photos", "draft"), REPORTERS_CREATE, lambda w: _png()),
+        ("progress xlsx template", "get", progress("xlsx-template"), SIGNED_IN_200),
         (
             "progress xlsx upload",
             "post",
-            lambda w: f"{PROGRESS}xlsx-upload/",
+            progress("xlsx-upload"),
             # Unassigned staff get a row error for the project they do not report for; nothing is saved.
-            (401, 403, 200, 400, 403, 200),
+            statuses(403, anonymous=401, staff=200, staff_unassigned=400, admin=200),
             _filled_sheet,
         ),
     ]
@@ -185,7 +203,7 @@ CASES = _cases()
 def matrix_world(world, accounts):
     """The API world plus a report in each state on the public project (staff are assigned to it)."""
     public = world["public"]
-    draft = ProgressReport.objects.create(
+    draft = ProgressReportFactory(
         project=public, period=datetime.date(2024, 8, 1), investment_completed="20.00", created_by=accounts["staff"]
     )
     submitted = ProgressReport.objects.get(project=public, status=ProgressReport.Status.SUBMITTED)
@@ -204,18 +222,18 @@ def _payload(world, method):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
-def test_permission_matrix(matrix_world, client_as, role_index, role, case):
+def test_permission_matrix(matrix_world, api_client_as, role, case):
     name, method, url, expected = case[:4]
-    client = client_as(role)
+    client = api_client_as(role)
     if len(case) > 4:
         data = case[4](matrix_world)
         multipart = any(hasattr(v, "read") for v in data.values())
         response = getattr(client, method)(url(matrix_world), data, format="multipart" if multipart else "json")
     else:
         response = getattr(client, method)(url(matrix_world), _payload(matrix_world, method), format="json")
-    assert response.status_code == expected[role_index], (name, role, response.content[:300])
+    assert response.status_code == expected[role], (name, role, response.content[:300])
     if response.status_code == 401:
         assert response["WWW-Authenticate"] == "Token"
     if response.status_code >= 400:
@@ -224,11 +242,12 @@ def test_permission_matrix(matrix_world, client_as, role_index, role, case):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["staff_unassigned", "official", "reviewer"])
-def test_refused_progress_writes_change_nothing(matrix_world, client_as, role):
+def test_refused_progress_writes_change_nothing(matrix_world, api_client_as, role):
     """A refused write leaves every report as it was (a 403/404 is not a half-done change)."""
     before = list(ProgressReport.objects.order_by("pk").values())
-    client = client_as(role)
-    client.patch(f"{PROGRESS}{matrix_world['draft'].pk}/", {"stage": "改", "version": 1}, format="json")
-    client.post(f"{PROGRESS}{matrix_world['draft'].pk}/submit/")
-    client.post(f"{PROGRESS}{matrix_world['approved'].pk}/correct/", {"investment_completed": "1"}, format="json")
+    client = api_client_as(role)
+    draft, approved = matrix_world["draft"].pk, matrix_world["approved"].pk
+    client.patch(api("progress-report-detail", draft), {"stage": "改", "version": 1}, format="json")
+    client.post(api("progress-report-submit", draft))
+    client.post(api("progress-report-correct", approved), {"investment_completed": "1"}, format="json")
     assert list(ProgressReport.objects.order_by("pk").values()) == before

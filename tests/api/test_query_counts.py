@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from investment.models import CampaignYear, Figure, Indicator, SourceReport, Target
 from parks.models import IndustryChain, Park, Region
@@ -79,16 +80,16 @@ def many_rows(world):
 
 
 ENDPOINTS = [
-    "regions",
-    "parks",
-    "industry-chains",
-    "companies",
-    "projects",
-    "source-reports",
-    "indicators",
-    "figures",
-    "targets",
-    "campaign-years",
+    "region",
+    "park",
+    "industry-chain",
+    "company",
+    "project",
+    "source-report",
+    "indicator",
+    "figure",
+    "target",
+    "campaign-year",
 ]
 
 
@@ -102,11 +103,11 @@ def _count(client, url):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["anonymous", "staff", "official"])
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_list_query_count_does_not_grow_with_page_size(many_rows, client_as, role, endpoint):
-    client = client_as(role)
-    _count(client, f"/api/v1/{endpoint}/?page_size=1")  # warm per-request caches (content types, roles)
-    small, one = _count(client, f"/api/v1/{endpoint}/?page_size=1")
-    large, hundred = _count(client, f"/api/v1/{endpoint}/?page_size=100")
+def test_list_query_count_does_not_grow_with_page_size(many_rows, api_client_as, role, endpoint):
+    client = api_client_as(role)
+    _count(client, f"{reverse(f'api:{endpoint}-list')}?page_size=1")  # warm per-request caches (content types, roles)
+    small, one = _count(client, f"{reverse(f'api:{endpoint}-list')}?page_size=1")
+    large, hundred = _count(client, f"{reverse(f'api:{endpoint}-list')}?page_size=100")
     assert len(one["results"]) == 1
     assert len(hundred["results"]) == 100
     assert hundred["count"] >= ROWS
@@ -114,10 +115,10 @@ def test_list_query_count_does_not_grow_with_page_size(many_rows, client_as, rol
 
 
 @pytest.mark.django_db
-def test_project_list_query_count_with_filters_and_search(many_rows, client_as):
-    client = client_as("official")
+def test_project_list_query_count_with_filters_and_search(many_rows, api_client_as):
+    client = api_client_as("official")
     zone = Park.objects.get(kind="development_zone")
-    base = f"/api/v1/projects/?park={zone.pk}&q=项目&ordering=-total_investment"
+    base = f"{reverse('api:project-list')}?park={zone.pk}&q=项目&ordering=-total_investment"
     _count(client, base + "&page_size=1")
     small, _ = _count(client, base + "&page_size=1")
     large, page = _count(client, base + "&page_size=100")
@@ -137,9 +138,9 @@ def staff_on_every_project(many_rows, accounts):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["staff", "official", "reviewer", "admin"])
-def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_every_project, client_as, role):
-    client = client_as(role)
-    base = "/api/v1/progress-reports/?period_after=2024-01&period_before=2024-12&ordering=-period,project"
+def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_every_project, api_client_as, role):
+    client = api_client_as(role)
+    base = reverse("api:progress-report-list") + "?period_after=2024-01&period_before=2024-12&ordering=-period,project"
     _count(client, base + "&page_size=1")
     small, one = _count(client, base + "&page_size=1")
     large, hundred = _count(client, base + "&page_size=100")
@@ -150,13 +151,13 @@ def test_progress_report_list_query_count_does_not_grow_with_page_size(staff_on_
 
 
 @pytest.mark.django_db
-def test_project_history_query_count_does_not_grow_with_its_length(many_rows, client_as):
+def test_project_history_query_count_does_not_grow_with_its_length(many_rows, api_client_as):
     """History is built from every historical row; its queries are one per table, not one per row."""
     from projects import services
 
     project = Project.objects.get(name="项目0")
-    client = client_as("reviewer")
-    url = f"/api/v1/projects/{project.pk}/history/?page_size=100"
+    client = api_client_as("reviewer")
+    url = reverse("api:project-history", args=[project.pk]) + "?page_size=100"
 
     def change(times: int) -> None:
         for n in range(times):

@@ -7,11 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from investment.models import (
     AnnualPlan,
@@ -25,19 +24,41 @@ from investment.models import (
 )
 from investment.rollups.rankings import competition_ranks
 from parks.models import Park, Region
-from parks.selectors import park_subtree_ids
-from projects.models import Batch, Milestone, ProgressReport, Project, ProjectContact
-from shangdang_portal import roles
+from projects.models import Project, ProjectContact
+from tests.factories import (
+    BatchFactory,
+    FigureFactory,
+    MilestoneFactory,
+    ProgressReportFactory,
+    ProjectFactory,
+    RegionFactory,
+    SourceReportFactory,
+)
 
-PAGES = ["/", "/pipeline/", "/projects/", "/parks/", "/rankings/", "/source-reports/"]
+PAGES = [
+    "dashboards:overview",
+    "dashboards:pipeline",
+    "projects:list",
+    "projects:park-tree",
+    "dashboards:rankings",
+    "sources:list",
+]
+OVERVIEW = reverse("dashboards:overview")
+PIPELINE = reverse("dashboards:pipeline")
+PROJECTS = reverse("projects:list")
+
+
+def project_url(project) -> str:
+    return reverse("dashboards:project-detail", args=[project.pk])
+
+
+def source_report_url(pk) -> str:
+    return reverse("sources:detail", args=[pk])
 
 
 @pytest.fixture
-def official(db):
-    roles.ensure_groups()
-    user = get_user_model().objects.create_user("leader", password="pw-long-enough-123")
-    user.groups.add(Group.objects.get(name=roles.OFFICIAL))
-    return user
+def official(user_of):
+    return user_of("official")
 
 
 @pytest.fixture
@@ -48,7 +69,7 @@ def rolled_up(report_data):
 
 @pytest.mark.parametrize("url", PAGES)
 def test_each_page_renders_the_report_data(client, rolled_up, url):
-    response = client.get(url)
+    response = client.get(reverse(url))
     assert response.status_code == 200
     html = response.content.decode()
     assert "vendor/echarts/echarts.min.js" in html
@@ -56,13 +77,13 @@ def test_each_page_renders_the_report_data(client, rolled_up, url):
 
 
 def test_overview_shows_signed_amount_against_target_linked_to_its_figures(client, rolled_up):
-    html = client.get("/").content.decode()
+    html = client.get(OVERVIEW).content.decode()
     actual = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
     target = Figure.objects.get(indicator__code="signed_amount", kind="target", region__name="上党区")
     row = Rollup.objects.get(indicator__code="signed_amount", region__name="上党区", source="report")
     assert row.figure == actual and row.target_ref.source_figure == target
-    assert f"/source-reports/{actual.source_report_id}/#figure-{actual.pk}" in html
-    assert f"/source-reports/{target.source_report_id}/#figure-{target.pk}" in html
+    assert f"{source_report_url(actual.source_report_id)}#figure-{actual.pk}" in html
+    assert f"{source_report_url(target.source_report_id)}#figure-{target.pk}" in html
     # 1,623,000 万元 shown in 亿元, the stored completion, and the gap in points and in 亿元.
     assert "162.3 亿元" in html
     assert f"{row.completion_rate.quantize(Decimal('0.1'))}%" in html
@@ -72,7 +93,7 @@ def test_overview_shows_signed_amount_against_target_linked_to_its_figures(clien
 
 
 def test_overview_without_roll_ups_says_so_and_invents_nothing(client, report_data):
-    html = client.get("/").content.decode()
+    html = client.get(OVERVIEW).content.decode()
     assert "尚未汇总" in html
     assert "162.3 亿元" not in html and 'id="chart-trend"' not in html
 
@@ -82,11 +103,11 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
     year = CampaignYear.objects.get(year=2025)
     AnnualPlan.objects.create(project=project, campaign_year=year, planned_investment=Decimal("24000"))
     for month, amount in ((2, "1500"), (5, "2500.5")):
-        ProgressReport.objects.create(
-            project=project, period=date(2025, month, 1), investment_completed=Decimal(amount), status="approved"
+        ProgressReportFactory(
+            project=project, period=date(2025, month, 1), investment_completed=Decimal(amount), approved=True
         )
     call_command("rollup", verbosity=0)
-    response = client.get("/")
+    response = client.get(OVERVIEW)
     html = response.content.decode()
     progress = Rollup.objects.get(indicator__code="project_investment", region__name="上党区", source="progress")
     assert progress.actual == Decimal("4000.5") and progress.target == Decimal("24000")
@@ -107,62 +128,64 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
     }
     assert stored.get(project=project).signal == "red"  # 4000.5 of 24000 by December
     CampaignYear.objects.filter(pk=year.pk).update(yellow_lag_points=15)
-    assert "落后序时进度超过15个百分点" in client.get("/").content.decode()
+    assert "落后序时进度超过15个百分点" in client.get(OVERVIEW).content.decode()
 
 
 def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client, rolled_up):
-    html = client.get("/pipeline/").content.decode()
+    html = client.get(PIPELINE).content.decode()
     region = Region.objects.get(name="上党区")
     row = PipelinePool.objects.get(region=region, pool="construction")
     assert row.project_count == Project.objects.filter(region=region, pool="construction").count() > 0
-    assert re.search(rf'href="/projects/\?region={region.pk}&amp;pool=construction">{row.project_count}</a>', html)
+    link = re.escape(f'href="{PROJECTS}?region={region.pk}&amp;pool=construction">{row.project_count}</a>')
+    assert re.search(link, html)
     for value in ("90.7", "35", "100"):
         figure = Figure.objects.get(indicator__code__endswith="_rate", value=Decimal(value), region__name="长治市")
         assert f"#figure-{figure.pk}" in html and f"{value}%" in html
     zone = Park.objects.get(name="上党经济技术开发区")
-    park_html = client.get("/pipeline/", {"park": zone.pk}).content.decode()
+    park_html = client.get(PIPELINE, {"park": zone.pk}).content.decode()
     in_zone = PipelinePool.objects.get(park=zone, pool="construction").project_count
-    assert re.search(rf'href="/projects/\?park={zone.pk}&amp;pool=construction">{in_zone}</a>', park_html)
-    assert client.get("/pipeline/", {"park": 999999}).status_code == 404
+    assert f'href="{PROJECTS}?park={zone.pk}&amp;pool=construction">{in_zone}</a>' in park_html
+    assert client.get(PIPELINE, {"park": 999999}).status_code == 404
 
 
 def test_pipeline_shows_each_batch_rate_with_the_projects_behind_it(client, report_data):
     region = Region.objects.get(name="上党区")
-    batch = Batch.objects.create(name="2025年第一批", held_on=date(2025, 3, 1), region=region)
+    batch = BatchFactory(name="2025年第一批", held_on=date(2025, 3, 1), region=region)
     signed = list(Project.objects.filter(region=region, is_public=True).order_by("pk")[:4])
     for project in signed:
-        Milestone.objects.create(project=project, kind="signed", actual_date=date(2025, 3, 1), batch=batch)
+        MilestoneFactory(project=project, kind="signed", actual_date=date(2025, 3, 1), batch=batch)
     for project in signed[:3]:
-        Milestone.objects.create(project=project, kind="started", actual_date=date(2025, 6, 1))
+        MilestoneFactory(project=project, kind="started", actual_date=date(2025, 6, 1))
     call_command("rollup", verbosity=0)
     rate = BatchRate.objects.get(batch=batch, kind="signed_to_started_rate")
     assert (rate.numerator, rate.denominator, rate.rate) == (3, 4, Decimal("75.00"))
-    html = client.get("/pipeline/").content.decode()
+    html = client.get(PIPELINE).content.decode()
     assert "<strong>75%</strong> = 3 / 4" in html
     for project in signed:
-        assert f'href="/projects/{project.pk}/">{project.name}</a>' in html
+        assert f'href="{project_url(project)}">{project.name}</a>' in html
     chart = json.loads(html.split('id="batches-data" type="application/json">', 1)[1].split("</script>", 1)[0])
     assert chart["series"][0]["data"][0] == "75.00"
 
 
 def test_project_list_filter_changes_the_list(client, report_data):
-    all_count = client.get("/projects/").context["page"].paginator.count
-    pool = client.get("/projects/", {"pool": "construction"}).context["page"].paginator.count
+    all_count = client.get(PROJECTS).context["page"].paginator.count
+    pool = client.get(PROJECTS, {"pool": "construction"}).context["page"].paginator.count
     assert all_count == Project.objects.count()
     assert pool == Project.objects.filter(pool="construction").count() < all_count
     name = Project.objects.filter(pool="construction").first().name
-    found = client.get("/projects/", {"q": name[:6]}).context["page"]
+    found = client.get(PROJECTS, {"q": name[:6]}).context["page"]
     assert name in [p.name for p in found]
 
 
 def test_project_list_export_links_keep_the_query_string(client, report_data):
-    html = client.get("/projects/", {"pool": "planning"}).content.decode()
-    assert "/api/v1/projects/?pool=planning&amp;format=csv" in html
-    assert "/api/v1/projects/?pool=planning&amp;format=xlsx" in html
+    html = client.get(PROJECTS, {"pool": "planning"}).content.decode()
+    api = reverse("api:project-list")
+    assert f"{api}?pool=planning&amp;format=csv" in html
+    assert f"{api}?pool=planning&amp;format=xlsx" in html
 
 
 def test_bad_filter_value_is_reported_on_the_field(client, report_data):
-    response = client.get("/projects/", {"pool": "nonsense"})
+    response = client.get(PROJECTS, {"pool": "nonsense"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
     assert "pool" in response.context["filterset"].form.errors
@@ -176,39 +199,26 @@ def test_anonymous_users_see_public_projects_only_and_no_contacts(client, report
     shown = Project.objects.filter(is_public=True).first()
     ProjectContact.objects.create(project=shown, role="officer", name="李四光", phone="13900000000")
 
-    assert client.get(f"/projects/{hidden.pk}/").status_code == 404
-    assert client.get("/projects/", {"q": hidden.name}).context["page"].paginator.count == 0
-    anonymous = client.get(f"/projects/{shown.pk}/").content.decode()
+    assert client.get(project_url(hidden)).status_code == 404
+    assert client.get(PROJECTS, {"q": hidden.name}).context["page"].paginator.count == 0
+    anonymous = client.get(project_url(shown)).content.decode()
     assert "李四光" not in anonymous and "13900000000" not in anonymous
 
     client.force_login(official)
-    assert "张三丰" in client.get(f"/projects/{hidden.pk}/").content.decode()
-    assert client.get("/projects/", {"q": hidden.name}).context["page"].paginator.count == 1
+    assert "张三丰" in client.get(project_url(hidden)).content.decode()
+    assert client.get(PROJECTS, {"q": hidden.name}).context["page"].paginator.count == 1
 
 
 def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
-    region = Region.objects.create(name="测试市", level="city")
+    region = RegionFactory(name="测试市", city=True)
     text = '开头<script>alert("x")</script>签约额145亿元，开工率70%，结尾&'
-    report = SourceReport.objects.create(
-        file_name="t.md", title="测试<b>报道</b>", text=text, sha256="0" * 64, published_on="2025-06-01"
-    )
+    report = SourceReportFactory(title="测试<b>报道</b>", text=text, published_on=date(2025, 6, 1))
     quotes = ["签约额145亿元", "145亿元，开工率70%", "<script>"]
-    figures = []
-    for quote in quotes:
-        figures.append(
-            Figure.objects.create(
-                source_report=report,
-                subject="测试",
-                scope_kind="region",
-                region=region,
-                value_printed="1",
-                value=1,
-                kind="actual",
-                quote=quote,
-                quote_offset=text.index(quote),
-            )
-        )
-    html = client.get(f"/source-reports/{report.pk}/").content.decode()
+    figures = [
+        FigureFactory(source_report=report, indicator=None, subject="测试", region=region, quote=quote)
+        for quote in quotes
+    ]
+    html = client.get(source_report_url(report.pk)).content.decode()
     body = html.split('id="report-text">', 1)[1].split("</div>", 1)[0]
     assert "<script>" not in html.replace('<script src="', "").replace("<script id=", "")
     assert "&lt;script&gt;" in body and "&amp;" in body
@@ -218,19 +228,8 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     assert "测试&lt;b&gt;报道&lt;/b&gt;" in html
 
 
-def test_park_tree_sums_each_subtree(client, report_data):
-    zone = Park.objects.get(name="上党经济技术开发区")
-    ids = park_subtree_ids(zone)
-    expected = Project.objects.filter(park_id__in=ids).count()
-    rows = client.get("/parks/").context["rows"]
-    node = next(r for r in rows if r.park == zone)
-    assert node.count == expected
-    child_total = sum(c.count for c in node.children) + node.own_count
-    assert node.count == child_total
-
-
 def test_rankings_rank_regions_by_completion(client, rolled_up):
-    response = client.get("/rankings/")
+    response = client.get(reverse("dashboards:rankings"))
     ranked = response.context["sections"][0][1]
     scored = [b.score for b in ranked if b.score is not None]
     assert scored == sorted(scored, reverse=True)
@@ -246,24 +245,25 @@ def test_both_ranking_rules_share_the_tie_rule():
 
 
 def test_language_switch_turns_the_interface_to_english(client, rolled_up):
-    assert "项目库" in client.get("/").content.decode()
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    html = client.get("/").content.decode()
+    assert "项目库" in client.get(OVERVIEW).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+    html = client.get(OVERVIEW).content.decode()
     assert "Pipeline" in html and "Rankings" in html
 
 
 def _make_projects(count: int, region: Region, park: Park, start: int = 0) -> None:
     for index in range(start, start + count):
-        project = Project.objects.create(
+        project = ProjectFactory(
             name=f"规模测试项目{index:03d}", region=region, park=park, pool="construction", total_investment=1000
         )
-        Milestone.objects.create(project=project, kind="started", actual_date="2025-03-01")
+        MilestoneFactory(project=project, kind="started", actual_date=date(2025, 3, 1))
 
 
 def _query_counts(client) -> dict[str, int]:
     counts = {}
     project = Project.objects.order_by("pk").first()
-    for url in [*PAGES, f"/projects/{project.pk}/", f"/source-reports/{SourceReport.objects.first().pk}/"]:
+    pages = [reverse(name) for name in PAGES]
+    for url in [*pages, project_url(project), source_report_url(SourceReport.objects.first().pk)]:
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         counts[url.split("/")[1] or "overview"] = len(queries)
@@ -285,23 +285,23 @@ def test_no_page_issues_more_queries_as_projects_grow(client, report_data):
 
 
 def test_unpublished_report_is_hidden_from_anonymous_users(client, db, official):
-    report = SourceReport.objects.create(file_name="draft.md", title="未发布", text="正文", sha256="1" * 64)
-    assert client.get(f"/source-reports/{report.pk}/").status_code == 404
-    assert "未发布" not in client.get("/source-reports/").content.decode()
+    report = SourceReportFactory(title="未发布", text="正文", published_on=None)
+    assert client.get(source_report_url(report.pk)).status_code == 404
+    assert "未发布" not in client.get(reverse("sources:list")).content.decode()
     client.force_login(official)
-    assert client.get(f"/source-reports/{report.pk}/").status_code == 200
+    assert client.get(source_report_url(report.pk)).status_code == 200
 
 
 def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
-    from projects.models import ProgressReport, ProjectIssue
+    from projects.models import ProjectIssue
 
     project = Project.objects.filter(is_public=True).order_by("pk").first()
-    ProgressReport.objects.create(
-        project=project, period="2025-03-01", investment_completed=321, status="approved", stage="主体结构封顶"
+    ProgressReportFactory(
+        project=project, period=date(2025, 3, 1), investment_completed=321, approved=True, stage="主体结构封顶"
     )
-    ProgressReport.objects.create(project=project, period="2025-04-01", investment_completed=999, status="draft")
+    ProgressReportFactory(project=project, period=date(2025, 4, 1), investment_completed=999, draft=True)
     ProjectIssue.objects.create(project=project, description="用地指标待落实", raised_on="2025-03-10")
-    html = client.get(f"/projects/{project.pk}/").content.decode()
+    html = client.get(project_url(project)).content.decode()
     assert "主体结构封顶" in html and "321 万元" in html
     assert "999 万元" not in html  # drafts do not count
     assert "用地指标待落实" in html
@@ -314,7 +314,7 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     from investment.rollups.rankings import ranking_publish
 
     year = CampaignYear.objects.get(year=2025)
-    assert "本月排名尚未冻结发布。" in client.get("/rankings/").content.decode()
+    assert "本月排名尚未冻结发布。" in client.get(reverse("dashboards:rankings")).content.decode()
     ranking = ranking_publish(
         campaign_year=year,
         period=date(2025, 12, 1),
@@ -324,7 +324,7 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     )
     assert ranking.frozen_at is not None
     frozen = {e.region_id: e.rank for e in ranking.entries.all()}
-    response = client.get("/rankings/")
+    response = client.get(reverse("dashboards:rankings"))
     assert "冻结排名：2025-12" in response.content.decode()
     regions = response.context["sections"][0][1]
     assert frozen, "the published ranking has entries"

@@ -3,48 +3,36 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
-from parks.models import Region
-from projects.models import Project
 from projects.progress import selectors
 from shangdang_portal import roles
-
-
-def make_user(username: str, *role_names: str, email: str = ""):
-    user = get_user_model().objects.create_user(username=username, password="pw-for-tests", email=email)
-    for name in role_names:
-        user.groups.add(Group.objects.get_or_create(name=name)[0])
-    return user
+from tests.factories import ProjectFactory, RegionFactory, UserFactory
 
 
 @pytest.fixture
 def region(db):
-    city = Region.objects.create(name="长治市", level=Region.Level.CITY)
-    return Region.objects.create(name="上党区", level=Region.Level.DISTRICT, parent=city)
+    return RegionFactory(name="上党区", parent=RegionFactory(name="长治市", city=True))
 
 
 @pytest.fixture
 def project(region):
-    return Project.objects.create(name="测试光伏项目", region=region, total_investment=Decimal("1000.00"))
+    return ProjectFactory(name="测试光伏项目", region=region, total_investment=Decimal("1000.00"))
 
 
 @pytest.fixture
 def staff_user(project):
-    user = make_user("zhang", roles.STAFF, email="zhang@example.org")
-    project.staff.add(user)
-    return user
+    return UserFactory(username="zhang", email="zhang@example.org", role=roles.STAFF, assigned_projects=[project])
 
 
 @pytest.fixture
 def reviewer(db):
-    return make_user("li", roles.REVIEWER, email="li@example.org")
+    return UserFactory(username="li", email="li@example.org", role=roles.REVIEWER)
 
 
 @pytest.fixture
 def outsider(db):
-    return make_user("wang", roles.STAFF)
+    """A staff member assigned to no project here."""
+    return UserFactory(username="wang", role=roles.STAFF)
 
 
 @pytest.fixture

@@ -5,29 +5,25 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from projects.models import Project
-from shangdang_portal import roles
-
-from .conftest import make_user
 
 NAMES = ['=HYPERLINK("http://x","y")', "+1+1 项目", "-2+3 项目", "@SUM(A1) 项目"]
 
 
 @pytest.fixture
-def official_api(region):
+def official_api(region, api_client_as):
     for n, name in enumerate(NAMES):
         Project.objects.create(name=name, region=region, total_investment=Decimal(n + 1))
-    api = APIClient()
-    api.force_authenticate(make_user("official", roles.OFFICIAL))
-    return api
+    return api_client_as("official")
 
 
 @pytest.mark.django_db
 def test_xlsx_export_writes_formula_like_text_as_strings(official_api):
-    response = official_api.get("/api/v1/projects/", {"format": "xlsx"})
+    response = official_api.get(reverse("api:project-list"), {"format": "xlsx"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     headers = [c.value for c in sheet[1]]
@@ -41,7 +37,7 @@ def test_xlsx_export_writes_formula_like_text_as_strings(official_api):
 
 @pytest.mark.django_db
 def test_csv_export_prefixes_formula_like_text(official_api):
-    response = official_api.get("/api/v1/projects/", {"format": "csv"})
+    response = official_api.get(reverse("api:project-list"), {"format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     column = rows[0].index("项目名称")
@@ -55,7 +51,7 @@ def test_bulk_entry_template_writes_formula_like_text_as_strings(region, staff_u
     project.staff.add(staff_user)
     api = APIClient()
     api.force_authenticate(staff_user)
-    response = api.get("/api/v1/progress-reports/xlsx-template/", {"project": project.pk})
+    response = api.get(reverse("api:progress-report-xlsx-template"), {"project": project.pk})
     assert response.status_code == 200
     cell = load_workbook(io.BytesIO(response.content)).active.cell(2, 2)
     assert (cell.value, cell.data_type) == (NAMES[0], "s")
