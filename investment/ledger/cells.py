@@ -110,13 +110,15 @@ def number_text(value) -> str:
 
 
 def parse_text(value) -> str | None:
-    """Text as written: trimmed, runs of blanks (including full-width ones) made one space."""
+    """Text as written: trimmed, runs of blanks (including full-width ones) made one space, blank lines dropped."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         text = number_text(value)
     elif isinstance(value, datetime.datetime | datetime.date):
         text = value.isoformat()
     else:
-        text = re.sub(r"[\s\u3000]+", " ", str(value or "")).strip()
+        # Line breaks inside a cell (建设内容 often has them) stay; other runs of blanks become one space.
+        lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in str(value or "").splitlines())
+        text = "\n".join(line for line in lines if line)
     if is_empty(text):
         return None
     return text
@@ -211,7 +213,7 @@ def _checked_date(year: int, month: int = 1, day: int = 1) -> datetime.date:
 
 _DAY_PATTERNS = (
     re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})[日号]?"),
-    re.compile(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2})?)?"),
+    re.compile(r"(\d{4})[.\-/](\d{1,2})[.\-/](\d{1,2})(?:[T ]?\d{1,2}:\d{2}(?::\d{2})?)?"),
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 # "2025年3月", "2025年3月底", "2025年3月上旬" — the part of the month is coarser than a day: month precision.
