@@ -336,7 +336,7 @@ def _read(sheet: LedgerSheet, file, filename: str) -> None:
     raise _SheetError(_("未找到表头：前%(rows)s行中没有一行包含“项目名称”等列名") % {"rows": HEADER_SCAN_ROWS})
 
 
-def _bind_columns(sheet: LedgerSheet, texts, matches) -> list[_Binding]:
+def _bind_columns(sheet: LedgerSheet, texts, matches) -> tuple[list[_Binding], list[int]]:
     bindings: list[_Binding] = []
     seen: dict[str, _Binding] = {}
     header_years = []
