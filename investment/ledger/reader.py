@@ -212,7 +212,7 @@ def _csv_sheets(data: bytes):
 def _header_matches(row) -> dict[int, Any]:
     matches = {}
     for index, value in enumerate(row):
-        if isinstance(value, str) or value is not None:
+        if value is not None:
             found = match_header(value)
             if found is not None:
                 matches[index] = found
@@ -269,10 +269,14 @@ def _combined_header(rows, position) -> tuple[list, list, int]:
 
 def _skip_reason(row, bindings_by_key) -> str | None:
     """Why a non-blank row below the header is not a project, or None when it is one."""
-    filled = [(index, value) for index, value in enumerate(row) if value not in (None, "")]
-    texts = [cells.normalize(_cell_text(value)).replace(" ", "") for _, value in filled]
-    if all(re.fullmatch(r"\d+", text) for text in texts) and [int(text) for text in texts] == list(
-        range(int(texts[0]), int(texts[0]) + len(texts))
+    filled = [(index, cells.normalize(_cell_text(value)).replace(" ", "")) for index, value in enumerate(row)]
+    filled = [(index, text) for index, text in filled if text]
+    texts = [text for _, text in filled]
+    number_column = bindings_by_key["row_number"].index if "row_number" in bindings_by_key else None
+    if (
+        len(texts) >= 3
+        and all(re.fullmatch(r"\d+", text) for text in texts)
+        and [int(text) for text in texts] == list(range(int(texts[0]), int(texts[0]) + len(texts)))
     ):
         return "column_numbers"
     if any(_TOTAL.fullmatch(text) for text in texts[:3]):
@@ -293,6 +297,8 @@ def _skip_reason(row, bindings_by_key) -> str | None:
             return "section"
         if _NOTE.match(texts[0]) and not cell("name"):
             return "note"
+    if all(index == number_column for index, _ in filled):
+        return "blank"  # a template row numbered in advance and never filled in
     return None
 
 

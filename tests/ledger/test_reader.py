@@ -290,3 +290,24 @@ def test_every_column_has_a_header_the_reader_knows():
             )
             == column.header
         )
+
+
+def test_a_row_of_column_numbers_and_numbered_empty_rows_are_skipped():
+    data = xlsx(
+        [
+            ["序号", "项目名称", "四库", "总投资"],
+            [1, 2, 3, 4],
+            [1, "甲项目", "建设库", 10],
+            [2],
+            [3],
+            ["注：金额单位为万元"],
+        ]
+    )
+    sheet = read_ledger(data, filename="a.xlsx")
+    assert [row.values["name"] for row in sheet.rows] == ["甲项目"]
+    assert sheet.errors == []
+    assert {reason: count for reason, count in sheet.skipped.items() if count} == {
+        "column_numbers": 1,
+        "blank": 2,
+        "note": 1,
+    }
