@@ -311,3 +311,15 @@ def test_a_row_of_column_numbers_and_numbered_empty_rows_are_skipped():
         "blank": 2,
         "note": 1,
     }
+
+
+def test_messages_follow_the_active_language():
+    from django.utils import translation
+
+    data = xlsx([["项目名称", "四库", "总投资"], ["甲项目", "金库", "-1"]])
+    with translation.override("en"):
+        sheet = read_ledger(data, filename="a.xlsx")
+    assert [error.message for error in sheet.errors] == [
+        "“金库” is not one of: 谋划库、储备库、建设库、达产达效库",
+        "The amount cannot be negative",
+    ]
