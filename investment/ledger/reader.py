@@ -228,7 +228,7 @@ def _find_header(rows: list[tuple[int, tuple]]) -> int | None:
     return None
 
 
-def _combined_header(rows, position) -> tuple[list, list, int]:
+def _combined_header(rows, position) -> tuple[list, dict, int]:
     """The header cells, column by column, filling a two-row header from the row below or above.
 
     Returns (header texts, header matches, position of the last header row).
