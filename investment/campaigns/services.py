@@ -59,6 +59,21 @@ def target_delete(*, target: Target, actor=None) -> None:
     rollup_year_on_commit(year=year)
 
 
+def campaign_year_for(year: int) -> CampaignYear:
+    """The campaign year, created when a ledger or plan first names it; a new year copies the signal rules of
+    the year before it (officials change them in the portal when they differ)."""
+    found = CampaignYear.objects.filter(year=year).first()
+    if found is not None:
+        return found
+    previous = CampaignYear.objects.filter(year__lt=year).order_by("-year").first()
+    rules = ("yellow_lag_points", "red_lag_points", "red_not_started_months")
+    copied = {name: getattr(previous, name) for name in rules} if previous else {}
+    campaign_year = CampaignYear(year=year, name=_("%(year)s年重大项目建设年") % {"year": year}, **copied)
+    campaign_year.full_clean()
+    campaign_year.save()
+    return campaign_year
+
+
 @transaction.atomic
 def campaign_year_save(*, campaign_year: CampaignYear) -> CampaignYear:
     """The year's signal rules decide every project's colour: the year is rolled up again on commit."""

@@ -14,7 +14,7 @@ from typing import NamedTuple
 import cn2an
 from django.utils.translation import gettext as _
 
-from projects.models import MAX_MONEY, MONEY
+from shangdang_portal.money import MAX_MONEY, MONEY
 
 # What clerks write in a cell that has nothing to say.
 EMPTY_MARKERS = frozenset(

@@ -1,7 +1,9 @@
 """The investment app's models, one module per concept: source reports and figures, the campaign
-(indicators, years, targets, annual plans) and the roll-ups computed from them."""
+(indicators, years, targets, annual plans), the ledger (台账) uploads and year-to-date figures, and the
+roll-ups computed from them."""
 
 from .campaigns import AnnualPlan, CampaignYear, Comparator, Indicator, Measure, Target
+from .ledger import LedgerImport, LedgerYearToDate
 from .rollups import (
     BatchRate,
     PipelinePool,
@@ -23,6 +25,8 @@ __all__ = [
     "Comparator",
     "Figure",
     "Indicator",
+    "LedgerImport",
+    "LedgerYearToDate",
     "Measure",
     "MilestoneSource",
     "PipelinePool",

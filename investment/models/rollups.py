@@ -18,6 +18,7 @@ class RollupSource(models.TextChoices):
     PROGRESS = "progress", _("审核通过的月度进度")
     MILESTONES = "milestones", _("项目节点")
     REPORT = "report", _("报道数据")
+    LEDGER = "ledger", _("台账1-N月完成投资")
 
 
 class RollupScope(models.TextChoices):

@@ -10,7 +10,18 @@ from django.db.models import Count, F, Q, Sum
 from projects.models import Milestone, ProgressReport
 from shangdang_portal.calendar import elapsed_rate, year_start
 
-from ..models import AnnualPlan, CampaignYear, Figure, Indicator, Measure, Rollup, RollupSource, Target, TargetBasis
+from ..models import (
+    AnnualPlan,
+    CampaignYear,
+    Figure,
+    Indicator,
+    LedgerYearToDate,
+    Measure,
+    Rollup,
+    RollupSource,
+    Target,
+    TargetBasis,
+)
 from .scopes import Scope, percent
 
 # Indicators the portal computes from its own data, and where each one's actual comes from.
@@ -155,6 +166,13 @@ def computed_rows(
         "project__",
         total=Sum("planned_investment"),
     )
+    # The ledger's 1-N月 figure is a source of its own: its row stands beside the progress row, never added.
+    ledger = grouped(
+        LedgerYearToDate.objects.filter(scopes_q(scopes, "project__"), campaign_year=campaign_year),
+        "project__",
+        total=Sum("investment_completed"),
+        projects=Count("project", distinct=True),
+    )
     milestones = grouped(
         Milestone.objects.filter(
             scopes_q(scopes, "project__"), actual_date__gte=year_start(year), actual_date__lte=as_of
@@ -168,22 +186,26 @@ def computed_rows(
             if code not in indicators:
                 continue
             indicator = indicators[code]
-            done = in_scope(scope, progress)
             target = targets.get(indicator, Measure.LEVEL, scope)
             planned = [row["total"] for row in in_scope(scope, plans)]
-            rows.append(
-                build_row(
-                    **common,
-                    indicator=indicator,
-                    measure=Measure.LEVEL,
-                    source=RollupSource.PROGRESS,
-                    actual=sum((row["total"] for row in done), Decimal(0)),
-                    target=target,
-                    # No plan in the scope means no plan total (None), not a plan of zero.
-                    plan_total=None if target or not planned else sum(planned, Decimal(0)),
-                    project_count=sum(row["projects"] for row in done),
+            # No plan in the scope means no plan total (None), not a plan of zero.
+            plan_total = None if target or not planned else sum(planned, Decimal(0))
+            for source, groups in ((RollupSource.PROGRESS, progress), (RollupSource.LEDGER, ledger)):
+                done = in_scope(scope, groups)
+                if source == RollupSource.LEDGER and not done:
+                    continue  # no ledger figure in this scope: no ledger row rather than a row of zero
+                rows.append(
+                    build_row(
+                        **common,
+                        indicator=indicator,
+                        measure=Measure.LEVEL,
+                        source=source,
+                        actual=sum((row["total"] for row in done), Decimal(0)),
+                        target=target,
+                        plan_total=plan_total,
+                        project_count=sum(row["projects"] for row in done),
+                    )
                 )
-            )
         reached = in_scope(scope, milestones)
         for code in MILESTONE_INDICATORS:
             if code not in indicators:

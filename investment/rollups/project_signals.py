@@ -6,14 +6,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Project, Signal
 from shangdang_portal.calendar import add_months, elapsed_rate
 
-from ..models import AnnualPlan, CampaignYear, ProjectSignal
+from ..models import AnnualPlan, CampaignYear, LedgerYearToDate, ProjectSignal
 from .indicators import counted_progress
 from .scopes import percent
 
@@ -43,19 +43,31 @@ def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, proje
     projects = Project.objects.all() if project_ids is None else Project.objects.filter(pk__in=project_ids)
     reports = counted_progress(year=campaign_year.year, as_of=as_of)
     plans = AnnualPlan.objects.filter(campaign_year=campaign_year)
-    started = Milestone.objects.filter(kind=Milestone.Kind.STARTED, actual_date__lte=as_of)
+    ledger = LedgerYearToDate.objects.filter(campaign_year=campaign_year)
+    # A ledger may say 已开工 without a date: started, though in no month.
+    started = Milestone.objects.filter(
+        Q(actual_date__lte=as_of) | Q(actual_date__isnull=True, reached_undated=True), kind=Milestone.Kind.STARTED
+    )
     if project_ids is not None:
-        reports, plans, started = (q.filter(project_id__in=project_ids) for q in (reports, plans, started))
+        reports, plans, ledger, started = (
+            q.filter(project_id__in=project_ids) for q in (reports, plans, ledger, started)
+        )
     actual = dict(reports.values("project").annotate(total=Sum("investment_completed")).values_list("project", "total"))
     # Unordered: the models' default orderings would join and sort every row for nothing.
     plan = dict(plans.order_by().values_list("project_id", "planned_investment"))
+    ledger_ytd = {
+        pk: (amount, months)
+        for pk, amount, months in ledger.order_by().values_list("project_id", "investment_completed", "months")
+    }
     started_on = dict(started.order_by().values_list("project_id", "actual_date"))
     for pk, planned_start in projects.order_by("pk").values_list("pk", "planned_start").iterator(chunk_size=BATCH):
         yield {
             "pk": pk,
             "planned_start": planned_start,
-            "year_actual": actual.get(pk, ZERO),
+            "year_actual": actual.get(pk),
+            "ledger": ledger_ytd.get(pk),
             "plan": plan.get(pk),
+            "started": pk in started_on,
             "started_on": started_on.get(pk),
         }
 
@@ -67,7 +79,12 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
     The gap has the roll-up row's sign (completion − elapsed, negative = behind); the year's thresholds
     are how far behind, so a gap below −red is red and below −yellow is yellow."""
     elapsed = elapsed_rate(as_of)
-    plan, actual = row["plan"], row["year_actual"]
+    plan, actual, from_ledger = row["plan"], row["year_actual"], None
+    if actual is None and row.get("ledger"):
+        # No approved progress this year yet: the ledger's 1-N月 figure stands in (never added to progress).
+        actual, months = row["ledger"]
+        from_ledger = _("(台账1-%(months)s月完成投资)") % {"months": months}
+    actual = ZERO if actual is None else actual
     completion = percent(actual, plan)
     gap = None if completion is None else completion - elapsed
     out = {
@@ -80,7 +97,11 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
         "started_on": row["started_on"],
     }
     months = campaign_year.red_not_started_months
-    if row["planned_start"] and row["started_on"] is None and add_months(row["planned_start"], months) <= as_of:
+    if (
+        row["planned_start"]
+        and not row.get("started", row["started_on"] is not None)
+        and add_months(row["planned_start"], months) <= as_of
+    ):
         reason = _("计划%(start)s开工，%(months)s个月后仍未开工") % {"start": row["planned_start"], "months": months}
         return {**out, "signal": Signal.RED, "rule": ProjectSignal.Rule.NOT_STARTED, "reason": reason}
     if completion is None:
@@ -95,6 +116,8 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
     else:
         signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
     reason = _("年度计划完成%(completion)s%%，序时进度%(elapsed)s%%，落后%(lag)s个百分点") % numbers
+    if from_ledger:
+        reason += from_ledger
     return {**out, "signal": signal, "rule": rule, "reason": reason}
 
 

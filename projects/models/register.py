@@ -2,7 +2,7 @@
 moves, their choices, and the id bound the other apps share."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -88,7 +88,17 @@ class Signal(models.TextChoices):
     RED = "red", _("红灯")
 
 
+class DatePrecision(models.TextChoices):
+    """How precise a date is as its source wrote it: 2025-03-15, 2025年3月 or 2025年 (stored as the first day)."""
+
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+    YEAR = "year", _("年")
+
+
 class Project(models.Model):
+    # 项目编号: the ledger's stable key; blank until a ledger gives one (NULL, so blanks do not collide).
+    code = models.CharField(_("项目编号"), max_length=50, unique=True, null=True, blank=True)
     name = models.CharField(_("项目名称"), max_length=150, unique=True)
     aliases = models.JSONField(_("别名"), default=list, blank=True)
     region = models.ForeignKey(
@@ -136,6 +146,24 @@ class Project(models.Model):
     scale_value = models.DecimalField(_("规模数值"), max_digits=20, decimal_places=4, null=True, blank=True)
     scale_unit = models.CharField(_("规模单位"), max_length=20, blank=True)
     description = models.TextField(_("建设内容"), blank=True)
+    responsible_unit = models.CharField(_("责任单位"), max_length=100, blank=True)
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    note = models.TextField(_("备注"), blank=True)
     in_statistics = models.BooleanField(_("入库入统"), default=False)
     is_public = models.BooleanField(_("公开"), default=True)
     signal = models.CharField(_("亮灯"), max_length=10, choices=Signal.choices, blank=True)
@@ -169,6 +197,11 @@ class Project(models.Model):
         "description",
         "in_statistics",
         "is_public",
+        "code",
+        "responsible_unit",
+        "longitude",
+        "latitude",
+        "note",
     )
 
     class Meta:
@@ -193,6 +226,12 @@ class Project(models.Model):
                 name="project_end_not_before_start",
                 violation_error_message=_("计划竣工日期不能早于计划开工日期。"),
             ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="project_coordinates_both_or_none",
+                violation_error_message=_("经度和纬度须同时填写。"),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,11 +239,20 @@ class Project(models.Model):
 
 
 class Batch(models.Model):
-    """One round of the 三个一批 campaign, in which projects are announced as signed/started/producing."""
+    """One round of the 三个一批 campaign, in which projects are announced as signed/started/producing; a
+    ledger names it as "2026年第二批开工" (year, round, kind)."""
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", _("签约")
+        STARTED = "started", _("开工")
+        IN_PRODUCTION = "in_production", _("投产")
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     held_on = models.DateField(_("举行日期"), null=True, blank=True)
     region = models.ForeignKey("parks.Region", verbose_name=_("区域"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    round = models.PositiveSmallIntegerField(_("批次"), null=True, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, blank=True)
 
     class Meta:
         verbose_name = _("三个一批批次")
@@ -228,14 +276,19 @@ class Milestone(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField(_("节点"), max_length=20, choices=Kind.choices)
     planned_date = models.DateField(_("计划日期"), null=True, blank=True)
+    planned_precision = models.CharField(
+        _("计划日期精度"), max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
     actual_date = models.DateField(_("实际日期"), null=True, blank=True)
     date_precision = models.CharField(
         _("日期精度"),
         max_length=5,
-        choices=[("day", _("日")), ("month", _("月")), ("year", _("年"))],
-        default="day",
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
         help_text=_("报道只写到年或月时，日期存为该年/月第一天，显示时只显示到该精度。"),
     )
+    # A ledger may say 已开工 / 已投产 without a date: reached, but counted in no month or year.
+    reached_undated = models.BooleanField(_("已完成(日期不详)"), default=False)
     batch = models.ForeignKey(
         Batch,
         verbose_name=_("三个一批批次"),
@@ -266,8 +319,20 @@ class Milestone(models.Model):
     def actual_date_label(self) -> str:
         """The actual date only as precise as the source: "2025", "2025-03" or "2025-03-18"."""
         if not self.actual_date:
-            return ""
-        return self.actual_date.strftime({"year": "%Y", "month": "%Y-%m"}.get(self.date_precision, "%Y-%m-%d"))
+            return _("已完成(日期不详)") if self.reached_undated else ""
+        return date_label(self.actual_date, self.date_precision)
+
+    @property
+    def planned_date_label(self) -> str:
+        return date_label(self.planned_date, self.planned_precision) if self.planned_date else ""
+
+    @property
+    def is_reached(self) -> bool:
+        return self.actual_date is not None or self.reached_undated
+
+
+def date_label(day, precision: str) -> str:
+    return day.strftime({"year": "%Y", "month": "%Y-%m"}.get(precision, "%Y-%m-%d"))
 
 
 class ProjectContact(models.Model):
