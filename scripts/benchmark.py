@@ -2,6 +2,7 @@
 
     python scripts/benchmark.py --projects 2000 --months 12      (or: make bench BENCH_ARGS="...")
     python scripts/benchmark.py --rollups 10000 100000           (roll-up timings at those sizes)
+    python scripts/benchmark.py --ledger 300 10000               (ledger import timings at those sizes)
 
 Data goes to its own database: BENCH_DATABASE_URL, or the SQLite file var/bench.sqlite3. The script
 migrates it, loads the report data, adds the synthetic rows, starts gunicorn on 127.0.0.1, sends a
@@ -125,6 +126,53 @@ def bench_rollups(env, sizes: list[int], months: int) -> None:
         print(f"{s1} → {s2} projects (×{s2 / s1:.0f}): full ×{f2 / f1:.1f}, incremental {i1:.2f} → {i2:.2f} s")
 
 
+# Writes a synthetic ledger of N projects to a file: the district's parks, every column filled.
+LEDGER = """
+import os
+from decimal import Decimal
+from investment.ledger import LedgerBatch, LedgerDate, write_ledger
+import datetime as dt
+size, path, tag = int(os.environ["LEDGER_SIZE"]), os.environ["LEDGER_PATH"], os.environ["LEDGER_TAG"]
+parks = ["现代物流园", "医药健康产业园", "先进装备制造园"]
+pools = ["planning", "reserve", "construction", "operating"]
+rows = (
+    {
+        "code": f"{tag}{i:06d}", "name": f"基准台账项目{tag}-{i}", "company": f"基准企业{i % 500}",
+        "region": "上党区", "park": parks[i % 3], "industry_chain": "光伏组件", "category": "industry",
+        "construction_type": "new", "priority_level": "city", "pool": pools[i % 4],
+        "batch": LedgerBatch(2026, 1 + i % 3, "started"), "total_investment": Decimal(10000 + i),
+        "annual_plan": Decimal(3000), "ledger_ytd": Decimal(i % 2500),
+        "planned_start": LedgerDate(dt.date(2026, 1 + i % 12, 1), "month"),
+        "actual_start": LedgerDate(dt.date(2026, 3, 15), "day") if i % 2 else None,
+        "leader": "张三", "officer": "李四", "liaison": "王五", "phone": "13800000000",
+        "longitude": Decimal("113.1"), "latitude": Decimal("36.05"),
+    }
+    for i in range(size)
+)
+open(path, "wb").write(write_ledger(rows, year=2026, ytd_months=10))
+"""
+
+
+def bench_ledger(env, sizes: list[int]) -> None:
+    """Import a synthetic ledger of each size (all rows new), then the same file again (all unchanged)."""
+    _manage(env, "migrate", "--no-input", "-v", "0")
+    _manage(env, "import_reports", "-v", "0")
+    startup = min(_timed(env, "check") for _ in range(3))
+    rows = []
+    for size in sizes:
+        path = ROOT / "var" / f"bench-ledger-{size}.xlsx"
+        tag = f"B{int(time.time()) % 100000}S{size}-"
+        written = {**env, "LEDGER_SIZE": str(size), "LEDGER_PATH": str(path), "LEDGER_TAG": tag}
+        subprocess.run([PYTHON, "manage.py", "shell", "-c", LEDGER], cwd=ROOT, env=written, check=True)
+        first = max(0.01, _timed(env, "import_ledger", str(path), "-v", "0") - startup)
+        again = max(0.01, _timed(env, "import_ledger", str(path), "-v", "0") - startup)
+        rows.append((size, first, again))
+    print(f"\nledger import (seconds, Django start-up of {startup:.2f} s subtracted; every row new, then unchanged)")
+    print(f"{'rows':>8}{'import':>10}{'again':>10}{'ms/row':>10}")
+    for size, first, again in rows:
+        print(f"{size:>8}{first:>10.2f}{again:>10.2f}{first / size * 1000:>10.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=2000)
@@ -136,12 +184,21 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the existing benchmark data")
     parser.add_argument("--json", action="store_true", help="print the results as JSON as well")
     parser.add_argument("--rollups", type=int, nargs="+", metavar="N", help="time the roll-ups at these sizes instead")
+    parser.add_argument(
+        "--ledger", type=int, nargs="+", metavar="N", help="time the ledger import at these sizes instead"
+    )
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 64:
         raise SystemExit("--requests must be 1..100000 and --concurrency 1..64")
 
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     env = _env(database_url)
+    if args.ledger:
+        if any(not 1 <= n <= 20_000 for n in args.ledger):
+            raise SystemExit("--ledger sizes must be 1..20000 (the reader's bound)")
+        print(f"ledger benchmark in {database_url}")
+        bench_ledger(env, sorted(args.ledger))
+        return
     if args.rollups:
         if any(not 1 <= n <= 1_000_000 for n in args.rollups):
             raise SystemExit("--rollups sizes must be 1..1000000")

@@ -35,7 +35,7 @@ from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
 
 # Sources stand side by side in this order; they are never added together.
-SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.MILESTONES]
+SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.LEDGER, RollupSource.MILESTONES]
 
 
 def dashboard_as_of() -> tuple[CampaignYear | None, date | None]:

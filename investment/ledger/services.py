@@ -35,6 +35,8 @@ from .columns import COLUMNS_BY_KEY
 from .reader import CellError, LedgerSheet, read_ledger
 from .writer import write_ledger
 
+# The preview lists this many new and changed rows (the counts and every error are always complete).
+PREVIEW_ROWS = 200
 # 重大项目: the city counts a project as major from 10 亿元 (100,000 万元) of total investment.
 MAJOR_FROM = Decimal(100_000)
 # Ledger columns written to the project itself (key in the sheet → Project field).
@@ -163,9 +165,9 @@ class LedgerPlan:
                     "action": row.action,
                     "changes": [vars(c) for c in row.changes],
                 }
-                for row in self.rows
-                if row.action != "unchanged"
+                for row in [r for r in self.rows if r.action != "unchanged"][:PREVIEW_ROWS]
             ],
+            "rows_not_shown": max(0, sum(1 for r in self.rows if r.action != "unchanged") - PREVIEW_ROWS),
         }
 
 

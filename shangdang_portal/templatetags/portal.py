@@ -6,6 +6,8 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from shangdang_portal import roles
+
 register = template.Library()
 
 YI = Decimal(10000)  # 1 亿元 = 10,000 万元
@@ -93,3 +95,9 @@ def signed_points(value) -> str:
     if amount is None:
         return "—"
     return _("%(points)s 个百分点") % {"points": f"{'+' if amount > 0 else ''}{_grouped(amount, 1)}"}
+
+
+@register.filter
+def has_role(user, name: str) -> bool:
+    """`{% if user|has_role:"admin" %}`: the role rule of shangdang_portal.roles, for menus."""
+    return roles.has_role(user, name)

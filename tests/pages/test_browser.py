@@ -3,10 +3,8 @@
 Screenshots land in test-artifacts/ (git-ignored) for people to look at.
 """
 
-import os
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,62 +12,14 @@ from django.core.management import call_command
 from investment.models import AnnualPlan, CampaignYear, SourceReport
 from projects.models import ProgressReport, Project
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from .conftest import shot
+
+pytestmark = pytest.mark.browser
+
 CHARTS = {
     "/": ["chart-completion", "chart-trend", "chart-signals"],
     "/pipeline/": ["chart-funnel", "chart-batches"],
 }
-
-pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django would refuse its ORM calls.
-    # Only for these tests: left set, it would leak into later subprocesses (check --deploy flags it).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def site(transactional_db, live_server):
-    """The live server with the report data committed and rolled up as `make run` does, so its thread sees it."""
-    call_command("import_reports", verbosity=0)
-    call_command("rollup", verbosity=0)
-    return live_server.url
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.errors = []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
 
 
 def _canvas_has_pixels(page, chart_id: str) -> bool:
@@ -83,11 +33,6 @@ def _canvas_has_pixels(page, chart_id: str) -> bool:
         }""",
         chart_id,
     )
-
-
-def _shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
@@ -117,13 +62,13 @@ def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page
             # 2000 of 6000 万元 by December: the stored rule and figures are on the page.
             assert "年度计划完成33.33%，序时进度100.00%，落后66.67个百分点" in page.locator("#signal").inner_text()
         name = url.strip("/").replace("/", "-") or "overview"
-        _shot(page, f"zh-desktop-{name}")
+        shot(page, f"zh-desktop-{name}")
     # 一项目一档 prints without the site around it.
     page.goto(site + f"/projects/{project.pk}/")
     page.emulate_media(media="print")
     assert page.locator("header.site-header").is_hidden()
     assert page.locator("[data-print]").is_hidden()
-    _shot(page, "zh-print-project")
+    shot(page, "zh-print-project")
     page.emulate_media(media="screen")
     assert page.errors == []
 
@@ -158,21 +103,21 @@ def test_language_switch_turns_the_pages_to_english_on_a_phone(site, browser):
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(site + "/")
     assert "项目库" in page.locator("nav.site-nav").inner_text()
-    _shot(page, "zh-phone-overview")
+    shot(page, "zh-phone-overview")
     with page.expect_navigation():
         page.select_option("#language-select", "en")
     assert "Pipeline" in page.locator("nav.site-nav").inner_text()
     assert page.locator("html").get_attribute("lang") == "en"
     page.wait_for_selector("#chart-completion[data-rendered='true'] canvas")
-    _shot(page, "en-phone-overview")
+    shot(page, "en-phone-overview")
     for url in ["/pipeline/", "/projects/", "/parks/", "/rankings/"]:
         page.goto(site + url)
         page.wait_for_load_state("networkidle")
-        _shot(page, "en-phone-" + url.strip("/"))
+        shot(page, "en-phone-" + url.strip("/"))
     page.set_viewport_size({"width": 1366, "height": 900})
     for url in ["/", "/pipeline/"]:
         page.goto(site + url)
         page.wait_for_load_state("networkidle")
-        _shot(page, "en-desktop-" + (url.strip("/") or "overview"))
+        shot(page, "en-desktop-" + (url.strip("/") or "overview"))
     assert errors == []
     context.close()
