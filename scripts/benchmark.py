@@ -163,7 +163,7 @@ def bench_ledger(env, sizes: list[int]) -> None:
         path = ROOT / "var" / f"bench-ledger-{size}.xlsx"
         tag = f"B{int(time.time()) % 100000}S{size}-"
         written = {**env, "LEDGER_SIZE": str(size), "LEDGER_PATH": str(path), "LEDGER_TAG": tag}
-        subprocess.run([PYTHON, "manage.py", "shell", "-c", LEDGER], cwd=ROOT, env=written, check=True)
+        subprocess.run([PYTHON, "manage.py", "shell", "-v", "0", "-c", LEDGER], cwd=ROOT, env=written, check=True)
         first = max(0.01, _timed(env, "import_ledger", str(path), "-v", "0") - startup)
         again = max(0.01, _timed(env, "import_ledger", str(path), "-v", "0") - startup)
         rows.append((size, first, again))

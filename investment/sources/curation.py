@@ -312,19 +312,6 @@ def load_file(path: Path, indicator_codes: set[str] | None = None) -> CurationFi
     return cf
 
 
-ENTITY_KEYS = (
-    "regions",
-    "parks",
-    "companies",
-    "platform_companies",
-    "industry_chains",
-    "specialty_towns",
-    "innovation_outposts",
-    "projects",
-    "new_indicators",
-)
-
-
 def _read_report(path: Path, data: dict) -> CurationFile:
     """The report the file curates (its text must exist) and the file's lists of entities, unchecked."""
     report = data.get("report") or {}
@@ -338,7 +325,7 @@ def _read_report(path: Path, data: dict) -> CurationFile:
         raise CurationError(where, f"report text {text_path} does not exist")
     parse_partial_date(report.get("published"))
     cf = CurationFile(path=path, report=report, text=text_path.read_text(encoding="utf-8"))
-    for key in ENTITY_KEYS:
+    for key in (*ENTITY_KEYS, "new_indicators"):
         items = data.get(key) or []
         if not isinstance(items, list):
             raise CurationError(where, f"{key} must be a list")

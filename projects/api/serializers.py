@@ -62,7 +62,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
         # The quote a date was read from is the sources' (investment.MilestoneSource), no longer here.
-        fields = ["kind", "kind_display", "planned_date", "actual_date", "date_precision", "batch"]
+        fields = [
+            "kind",
+            "kind_display",
+            "planned_date",
+            "planned_precision",
+            "actual_date",
+            "date_precision",
+            "reached_undated",
+            "batch",
+        ]
 
 
 class ContactSerializer(serializers.ModelSerializer):
@@ -140,6 +149,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
+            "code",
             "name",
             "aliases",
             "region",
@@ -160,6 +170,9 @@ class ProjectSerializer(serializers.ModelSerializer):
             "planned_end",
             "capacity",
             "description",
+            "responsible_unit",
+            "longitude",
+            "latitude",
             "in_statistics",
             "is_public",
             "signal",
