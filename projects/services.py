@@ -32,10 +32,18 @@ def project_update(*, project: Project, actor, staff=None, **fields) -> Project:
 
 
 @transaction.atomic
-def project_save(*, project: Project, actor, staff=None) -> Project:
-    """Validate and save a project as it stands, recording who did it (the admin saves through here too)."""
+def project_save(*, project: Project, actor, staff=None, references_checked: bool = False) -> Project:
+    """Validate and save a project as it stands, recording who did it (the admin saves through here too).
+
+    A bulk writer that has already resolved the project's region, park, company and chain and checked its
+    name and code (the ledger import) says `references_checked`: its fields are still validated, the rest is
+    left to the database's constraints rather than asked row by row."""
     project._history_user = actor
-    project.full_clean()
+    if references_checked:
+        references = [f.name for f in Project._meta.concrete_fields if f.is_relation]
+        project.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
+    else:
+        project.full_clean()
     project.save()
     if staff is not None:
         project.staff.set(staff)

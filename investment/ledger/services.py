@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -397,22 +397,29 @@ def ledger_apply(
     companies = _by_name_or_alias(Company.objects.all())
     chains = {c.name: c for c in IndustryChain.objects.all()}
     batches = {(b.year, b.round, b.kind): b for b in Batch.objects.exclude(year=None)}
+    existing = _Existing([row.project.pk for row in plan.rows if row.action == "changed"], campaign_year)
     written = Counter()
     for row in plan.rows:
         if row.action not in ("new", "changed"):
             continue
         try:
-            project = _apply_project(row, actor=actor, companies=companies, chains=chains, today=today)
-            _apply_milestones(row, project, batches=batches, actor=actor)
-            _apply_contacts(row, project)
-            _apply_year(
-                row, project, campaign_year=campaign_year, sheet=plan.sheet, ledger_import=ledger_import, actor=actor
-            )
-        except ValidationError as exc:
-            # The model refused what the matching allowed: name the row, roll everything back.
-            raise ValidationError(
-                _("第%(line)s行：%(error)s") % {"line": row.line, "error": "; ".join(exc.messages)}
-            ) from exc
+            with transaction.atomic():  # a savepoint, so the database's refusal names its row
+                project = _apply_project(row, actor=actor, companies=companies, chains=chains, today=today)
+                _apply_milestones(row, project, batches=batches, existing=existing, actor=actor)
+                _apply_contacts(row, project, existing=existing)
+                _apply_year(
+                    row,
+                    project,
+                    campaign_year=campaign_year,
+                    sheet=plan.sheet,
+                    ledger_import=ledger_import,
+                    existing=existing,
+                    actor=actor,
+                )
+        except (ValidationError, IntegrityError) as exc:
+            # The model or the database refused what the matching allowed: name the row, roll everything back.
+            reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise ValidationError(_("第%(line)s行：%(error)s") % {"line": row.line, "error": reason}) from exc
         written[row.action] += 1
         if progress is not None:
             progress()
@@ -423,6 +430,32 @@ def ledger_apply(
     if written:
         rollup_year_on_commit(year=plan.year)
     return written
+
+
+class _Existing:
+    """The milestones, contacts, plan and ledger figure of the projects being changed, loaded in four queries
+    (a new project has none), so applying a row reads nothing row by row."""
+
+    def __init__(self, project_ids: list[int], campaign_year):
+        ids = project_ids
+        self.milestones = {(m.project_id, m.kind): m for m in Milestone.objects.filter(project_id__in=ids)}
+        self.contacts = {(c.project_id, c.role): c for c in ProjectContact.objects.filter(project_id__in=ids)}
+        self.plans = {
+            a.project_id: a for a in AnnualPlan.objects.filter(project_id__in=ids, campaign_year=campaign_year)
+        }
+        ytd = LedgerYearToDate.objects.filter(project_id__in=ids, campaign_year=campaign_year)
+        self.ytd = {y.project_id: y for y in ytd}
+
+
+def _save(row, *, actor=None) -> None:
+    """Validate a row's own fields (lengths, choices, bounds, its clean()) and save it, with the acting user in
+    its history. Its references were resolved while matching and its uniqueness and constraints are the
+    database's to refuse (the refusal rolls the whole import back), so nothing here queries row by row."""
+    references = [f.name for f in row._meta.concrete_fields if f.is_relation]
+    row.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
+    if actor is not None:
+        row._history_user = actor
+    row.save()
 
 
 def _apply_project(row: RowPlan, *, actor, companies: dict, chains: dict, today: dt.date) -> Project:
@@ -446,28 +479,25 @@ def _apply_project(row: RowPlan, *, actor, companies: dict, chains: dict, today:
         company = companies.get(row.company_name)
         if company is None:
             company = Company(name=row.company_name, region=row.region)
-            company.full_clean()
-            company.save()
+            _save(company)
             companies[loose(company.name)] = company
         project.company = company
     if row.chain_name:
         chain = chains.get(row.chain_name)
         if chain is None:
             chain = IndustryChain(name=row.chain_name, region=row.region)
-            chain.full_clean()
-            chain.save()
+            _save(chain)
             chains[chain.name] = chain
         project.industry_chain = chain
-    project = project_save(project=project, actor=actor)
+    project = project_save(project=project, actor=actor, references_checked=True)
     if values.get("pool") and values["pool"] != old_pool:
         move = PoolMove(project=project, from_pool=old_pool, to_pool=values["pool"], moved_on=today, actor=actor)
         move.reason = _("台账导入")
-        move.full_clean()
-        move.save()
+        _save(move)
     return project
 
 
-def _apply_milestones(row: RowPlan, project: Project, *, batches: dict, actor) -> None:
+def _apply_milestones(row: RowPlan, project: Project, *, batches: dict, existing: _Existing, actor) -> None:
     values = row.values
     batch: LedgerBatch | None = values.get("batch")
     kinds = set(MILESTONE_COLUMNS) | ({batch.kind} if batch else set())
@@ -477,9 +507,7 @@ def _apply_milestones(row: RowPlan, project: Project, *, batches: dict, actor) -
         in_batch = batch is not None and batch.kind == kind
         if planned is None and actual is None and not in_batch:
             continue
-        milestone = Milestone.objects.filter(project=project, kind=kind).first() or Milestone(
-            project=project, kind=kind
-        )
+        milestone = existing.milestones.get((project.pk, kind)) or Milestone(project=project, kind=kind)
         if planned is not None:
             milestone.planned_date, milestone.planned_precision = planned.value, planned.precision or "day"
         if actual is not None:
@@ -488,9 +516,7 @@ def _apply_milestones(row: RowPlan, project: Project, *, batches: dict, actor) -
             milestone.reached_undated = actual.undated
         if in_batch:
             milestone.batch = _batch(batch, batches, region=project.region)
-        milestone._history_user = actor
-        milestone.full_clean()
-        milestone.save()
+        _save(milestone, actor=actor)
 
 
 def _batch(batch: LedgerBatch, batches: dict, *, region: Region) -> Batch:
@@ -501,20 +527,19 @@ def _batch(batch: LedgerBatch, batches: dict, *, region: Region) -> Batch:
         if found is None:
             found = Batch(name=name, region=region)
         found.year, found.round, found.kind = key
-        found.full_clean()
-        found.save()
+        _save(found)
         batches[key] = found
     return batches[key]
 
 
-def _apply_contacts(row: RowPlan, project: Project) -> None:
+def _apply_contacts(row: RowPlan, project: Project, *, existing: _Existing) -> None:
     values = row.values
     phone_role = _phone_role(values) if values.get("phone") else None
     for role, key in CONTACT_COLUMNS.items():
         name = values.get(key)
         if not name and role != phone_role:
             continue
-        contact = ProjectContact.objects.filter(project=project, role=role).first()
+        contact = existing.contacts.get((project.pk, role))
         if contact is None:
             if not name:
                 continue
@@ -523,29 +548,24 @@ def _apply_contacts(row: RowPlan, project: Project) -> None:
             contact.name = name
         if role == phone_role:
             contact.phone = values["phone"]
-        contact.full_clean()
-        contact.save()
+        _save(contact)
 
 
-def _apply_year(row: RowPlan, project: Project, *, campaign_year, sheet: LedgerSheet, ledger_import, actor) -> None:
+def _apply_year(
+    row: RowPlan, project: Project, *, campaign_year, sheet: LedgerSheet, ledger_import, existing: _Existing, actor
+) -> None:
     values = row.values
     if values.get("annual_plan") is not None:
-        plan = AnnualPlan.objects.filter(project=project, campaign_year=campaign_year).first()
-        plan = plan or AnnualPlan(project=project, campaign_year=campaign_year)
+        plan = existing.plans.get(project.pk) or AnnualPlan(project=project, campaign_year=campaign_year)
         if plan.pk is None or plan.planned_investment != values["annual_plan"]:
             plan.planned_investment = values["annual_plan"]
-            plan._history_user = actor
-            plan.full_clean()
-            plan.save()
+            _save(plan, actor=actor)
     if values.get("ledger_ytd") is not None and sheet.ytd_months:
-        ytd = LedgerYearToDate.objects.filter(project=project, campaign_year=campaign_year).first()
-        ytd = ytd or LedgerYearToDate(project=project, campaign_year=campaign_year)
+        ytd = existing.ytd.get(project.pk) or LedgerYearToDate(project=project, campaign_year=campaign_year)
         if ytd.pk is None or (ytd.investment_completed, ytd.months) != (values["ledger_ytd"], sheet.ytd_months):
             ytd.investment_completed, ytd.months = values["ledger_ytd"], sheet.ytd_months
             ytd.ledger_import = ledger_import
-            ytd._history_user = actor
-            ytd.full_clean()
-            ytd.save()
+            _save(ytd, actor=actor)
 
 
 # --- the whole import, as the page and the command run it ---------------------------------------------
