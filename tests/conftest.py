@@ -178,3 +178,15 @@ def celery_worker_process(transactional_db):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run tasks in-process for tests that are about a service's effect, not about the broker."""
+    # The app reads its settings under the CELERY_ namespace, so that key is the one that counts.
+    from shangdang_portal.celery_app import app
+
+    before = app.conf.CELERY_TASK_ALWAYS_EAGER
+    app.conf.CELERY_TASK_ALWAYS_EAGER = True
+    yield
+    app.conf.CELERY_TASK_ALWAYS_EAGER = before

@@ -391,7 +391,10 @@ def ledger_apply(
     """Write every new and changed row; refuses (ValidationError, nothing saved) unless every row is valid.
     The roll-up of the year follows once the transaction has committed."""
     if not plan.ok:
-        raise ValidationError(_("台账有%(n)s处错误，未导入任何数据。") % {"n": len(plan.errors)})
+        shown = "；".join(str(error) for error in plan.errors[:5])
+        raise ValidationError(
+            _("台账有%(n)s处错误，未导入任何数据：%(errors)s") % {"n": len(plan.errors), "errors": shown}
+        )
     campaign_year = campaign_year_for(plan.year)
     today = timezone.localdate()
     companies = _by_name_or_alias(Company.objects.all())
@@ -591,13 +594,33 @@ def ledger_preview(*, content: bytes, file_name: str, year: int | None = None) -
     return ledger_plan(sheet, year=year, file_name=file_name)
 
 
-def ledger_confirm(*, upload: LedgerImport, actor) -> tuple[LedgerPlan, Counter]:
-    """Apply a previewed upload. The sheet is matched again first, so what is written is what the register
-    holds now, not what it held at the preview."""
-    if upload.status != LedgerImport.Status.PREVIEWED:
+def ledger_confirm_start(*, upload: LedgerImport, actor) -> None:
+    """Claim a previewed upload and queue its import after commit: a large ledger takes longer than a web
+    request may, so the page only starts it (in-process when no broker is configured)."""
+    claimed = LedgerImport.objects.filter(pk=upload.pk, status=LedgerImport.Status.PREVIEWED).update(
+        status=LedgerImport.Status.APPLYING
+    )
+    if not claimed:
         raise ValidationError(_("该台账已导入或有错误，不能再确认。"))
+    from .tasks import ledger_apply_task
+
+    actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    transaction.on_commit(lambda: ledger_apply_task.delay(upload.pk, actor_id))
+
+
+def ledger_confirm(*, upload: LedgerImport, actor) -> tuple[LedgerPlan, Counter]:
+    """Apply a claimed upload (the task's work). The sheet is matched again first, so what is written is what
+    the register holds now, not what it held at the preview. A failure leaves nothing saved and is recorded
+    on the upload with its reason."""
     plan = ledger_preview(content=bytes(upload.content), file_name=upload.file_name, year=upload.year)
-    return plan, ledger_apply(plan, actor=actor, ledger_import=upload)
+    try:
+        written = ledger_apply(plan, actor=actor, ledger_import=upload)
+    except ValidationError as exc:
+        LedgerImport.objects.filter(pk=upload.pk).update(
+            status=LedgerImport.Status.FAILED, error=" ".join(exc.messages)
+        )
+        raise
+    return plan, written
 
 
 # --- export -------------------------------------------------------------------------------------------

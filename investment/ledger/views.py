@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from shangdang_portal.roles import can_read_all
 
 from ..models import LedgerImport
 from .reader import MAX_FILE_BYTES
-from .services import ledger_confirm, ledger_export, ledger_upload
+from .services import ledger_confirm_start, ledger_export, ledger_upload
 from .writer import blank_template
 
 # The rows the reader passes over, by the reason it records (investment.ledger.reader.SKIP_REASONS).
@@ -100,16 +99,10 @@ def confirm(request, pk: int):
     if record is None:
         raise Http404
     try:
-        plan, written = ledger_confirm(upload=record, actor=request.user)
+        ledger_confirm_start(upload=record, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("ledger:preview", pk=pk)
-    messages.success(
-        request,
-        _("台账已导入：新增 %(new)s 个项目，更新 %(changed)s 个项目；汇总将随后更新。")
-        % {"new": written.get("new", 0), "changed": written.get("changed", 0)},
-    )
-    return redirect(reverse("projects:list") + "?q=")
+    return redirect("ledger:preview", pk=pk)
 
 
 def _download(content: bytes, name: str, format: str) -> HttpResponse:

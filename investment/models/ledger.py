@@ -18,8 +18,10 @@ class LedgerImport(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("待确认")
+        APPLYING = "applying", _("导入中")
         APPLIED = "applied", _("已导入")
         REJECTED = "rejected", _("有错误，未导入")
+        FAILED = "failed", _("导入失败，未保存")
 
     file_name = models.CharField(_("文件名"), max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -32,6 +34,7 @@ class LedgerImport(models.Model):
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     applied_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    error = models.TextField(_("失败原因"), blank=True)
 
     class Meta:
         verbose_name = _("台账导入")

@@ -18,6 +18,13 @@ from .builders import xlsx
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """The test's transaction never commits: run what the request queued for after commit, as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 HEADER = ["序号", "项目编号", "项目名称", "所属园区", "四库", "总投资（亿元）", "2026年计划投资"]
 GOOD = [HEADER, [1, "T1", "新建测试项目甲", "现代物流园", "建设库", "1.5", "3000"]]
 BAD = [HEADER, [1, "T1", "新建测试项目甲", "不存在的园区", "建设库", "abc", "3000"]]
@@ -32,7 +39,7 @@ def test_only_admins_reach_the_import_page(client_as, role, status):
     assert client_as(role).get(reverse("ledger:upload")).status_code == status
 
 
-def test_an_upload_is_previewed_and_saved_only_when_confirmed(report_data, client_as):
+def test_an_upload_is_previewed_and_saved_only_when_confirmed(report_data, client_as, eager_tasks, run_on_commit):
     client = client_as("admin")
     response = _upload(client, GOOD)
     record = LedgerImport.objects.get()
@@ -40,19 +47,22 @@ def test_an_upload_is_previewed_and_saved_only_when_confirmed(report_data, clien
     page = client.get(response["Location"]).content.decode()
     assert 'id="count-new">1<' in page and "新建测试项目甲" in page and "建设库" in page
     assert not Project.objects.filter(code="T1").exists()
-    response = client.post(reverse("ledger:confirm", args=[record.pk]))
-    assert response.status_code == 302
+    with run_on_commit():
+        response = client.post(reverse("ledger:confirm", args=[record.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("ledger:preview", args=[record.pk])
+    assert 'id="ledger-applied"' in client.get(response["Location"]).content.decode()
     project = Project.objects.get(code="T1")
     assert project.total_investment == 15000 and project.park.name == "现代物流园"
     record.refresh_from_db()
     assert record.status == "applied" and has_role(record.uploaded_by, "admin")
     assert project.history.latest().history_user == record.uploaded_by
     # Confirming twice does not apply twice.
-    client.post(reverse("ledger:confirm", args=[record.pk]))
+    with run_on_commit():
+        client.post(reverse("ledger:confirm", args=[record.pk]))
     assert Project.objects.filter(code="T1").count() == 1
 
 
-def test_a_ledger_with_errors_lists_them_by_row_and_column_and_cannot_be_confirmed(report_data, client_as):
+def test_a_ledger_with_errors_lists_them_by_row_and_column_and_cannot_be_confirmed(report_data, client_as, eager_tasks):
     client = client_as("admin")
     _upload(client, BAD)
     record = LedgerImport.objects.get()
@@ -95,3 +105,34 @@ def test_the_export_follows_the_project_list_filters_and_is_for_readers_of_every
     assert client_as("official").get(reverse("ledger:export"), {"park": "x"}).status_code == 400
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.active.data_validations.dataValidation  # dropdowns for the choice columns
+
+
+def test_confirming_queues_the_import_and_the_page_shows_it_running(
+    report_data, client_as, django_capture_on_commit_callbacks
+):
+    """With a broker the import runs in the worker: the page says so and refreshes until it is done."""
+    client = client_as("admin")
+    _upload(client, GOOD)
+    record = LedgerImport.objects.get()
+    with django_capture_on_commit_callbacks() as callbacks:
+        client.post(reverse("ledger:confirm", args=[record.pk]))
+    assert len(callbacks) == 1  # the task, queued once the claim committed
+    page = client.get(reverse("ledger:preview", args=[record.pk])).content.decode()
+    assert 'id="ledger-applying"' in page and 'http-equiv="refresh"' in page
+    assert not Project.objects.filter(code="T1").exists()
+
+
+def test_a_failed_import_is_recorded_with_its_reason_and_saves_nothing(
+    report_data, client_as, eager_tasks, run_on_commit
+):
+    client = client_as("admin")
+    _upload(client, GOOD)
+    record = LedgerImport.objects.get()
+    # Between preview and confirmation another project took the name: the import refuses as a whole.
+    Project.objects.create(name="新建测试项目甲", code="OTHER", region=Project.objects.first().region)
+    with run_on_commit():
+        client.post(reverse("ledger:confirm", args=[record.pk]))
+    record.refresh_from_db()
+    assert record.status == "failed" and "OTHER" in record.error
+    assert not Project.objects.filter(code="T1").exists()
+    assert 'id="ledger-failed"' in client.get(reverse("ledger:preview", args=[record.pk])).content.decode()

@@ -22,7 +22,7 @@ def _signal_count(page, colour: str) -> int:
     return int(found.first.inner_text()) if found.count() else 0
 
 
-def test_an_admin_uploads_a_ledger_previews_confirms_and_the_overview_changes(site, page, tmp_path):
+def test_an_admin_uploads_a_ledger_previews_confirms_and_the_overview_changes(site, page, tmp_path, eager_tasks):
     get_user_model().objects.create_superuser("ledger-admin", "admin@example.org", "secret-pw-1")
     ledger = tmp_path / "上党区台账.xlsx"
     ledger.write_bytes(realistic_ledger(300)[0])
@@ -45,7 +45,7 @@ def test_an_admin_uploads_a_ledger_previews_confirms_and_the_overview_changes(si
     assert not Project.objects.filter(code__startswith="SD2026").exists()  # nothing saved before confirming
 
     page.click("#ledger-confirm")
-    page.wait_for_selector(".messages .success")
+    page.wait_for_selector("#ledger-applied")
     assert Project.objects.filter(code__startswith="SD2026").count() == 300
 
     # The roll-up the confirmation queued, run here as the worker would (the broker tests cover the queue).

@@ -1,0 +1,23 @@
+"""The ledger's Celery task: applying a confirmed upload, which can outlast a web request."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from ..models import LedgerImport
+from ..tasks import RETRY
+from .services import ledger_confirm
+
+
+@shared_task(name="investment.ledger_apply", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)
+def ledger_apply_task(upload_id: int, actor_id: int | None = None) -> dict:
+    """Apply a confirmed ledger upload; running it again finds every row unchanged and writes nothing."""
+    upload = LedgerImport.objects.get(pk=upload_id)
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        _plan, written = ledger_confirm(upload=upload, actor=actor)
+    except ValidationError as exc:
+        return {"failed": exc.messages}
+    return dict(written)
