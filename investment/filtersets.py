@@ -138,6 +138,8 @@ class RollupFilterSet(django_filters.FilterSet):
 
 
 class BatchRateFilterSet(django_filters.FilterSet):
+    # A rate belongs to the year of its as-of date (a batch's rates are recomputed in every year's roll-up).
+    year = django_filters.NumberFilter(field_name="as_of__year", label=_("年度"))
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
     kind = django_filters.ChoiceFilter(choices=BatchRate.Kind.choices, label=_("比率"))
     as_of = django_filters.DateFilter(label=_("截至日期"))
@@ -145,7 +147,7 @@ class BatchRateFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = BatchRate
-        fields = ["batch", "kind", "as_of"]
+        fields = ["year", "batch", "kind", "as_of"]
 
 
 class PipelinePoolFilterSet(django_filters.FilterSet):

@@ -1,6 +1,6 @@
 """The reads behind one project's file (一项目一档): the register's list row plus its figures, milestone
-sources, counted progress with photos, annual plans and obstacles; its latest signal; its annual plan
-against approved investment. It composes every app's data, which is why it lives at the top."""
+sources, counted progress with photos, annual plans and obstacles; its signal in a chosen year; that
+year's annual plan against approved investment. It composes every app's data, which is why it lives at the top."""
 
 from __future__ import annotations
 
@@ -53,25 +53,21 @@ def project_file_get(*, user, pk) -> Project | None:
     )
 
 
-def project_signal_latest(*, project: Project) -> ProjectSignal | None:
-    """The project's newest stored signal, with the rule and figures that set it."""
+def project_signal_for_year(*, project: Project, year: int) -> ProjectSignal | None:
+    """The project's newest stored signal in one campaign year, with the rule and figures that set it."""
     return (
-        ProjectSignal.objects.filter(project=project)
+        ProjectSignal.objects.filter(project=project, campaign_year__year=year)
         .select_related("campaign_year")
-        .order_by("-as_of", "-campaign_year__year", "-pk")
+        .order_by("-as_of", "-pk")
         .first()
     )
 
 
-def project_plan_series(*, project: Project, signal: ProjectSignal | None) -> dict:
+def project_plan_series(*, project: Project, year: int, signal: ProjectSignal | None) -> dict:
     """One campaign year month by month: the annual plan spread over the year (序时计划) against the
-    year-to-date approved investment. The year is the signal's, else the newest planned or reported."""
+    year-to-date approved investment; the months run to the newest report or the year's signal."""
     plans = {plan.campaign_year.year: plan for plan in getattr(project, "plans", [])}
     reports = getattr(project, "approved_reports", [])
-    years = [signal.campaign_year.year] if signal else sorted({*plans, *(r.period.year for r in reports)})[-1:]
-    if not years:
-        return {"year": None, "months": [], "actual": [], "planned": [], "plan": None}
-    year = years[0]
     plan = plans.get(year)
     monthly: dict[int, Decimal] = {}
     for report in reports:

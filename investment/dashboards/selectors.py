@@ -6,9 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from parks.models import Park, Region
 from projects.models import Project, Signal
@@ -38,13 +40,58 @@ from ..sources.selectors import figure_list, visible_reports
 SOURCE_ORDER = [RollupSource.REPORT, RollupSource.PROGRESS, RollupSource.LEDGER, RollupSource.MILESTONES]
 
 
-def dashboard_as_of() -> tuple[CampaignYear | None, date | None]:
-    """The campaign year the dashboards show and its as-of date: the latest year that has roll-up rows
-    and its newest as-of; without any rows, the latest campaign year and no date."""
-    newest = Rollup.objects.select_related("campaign_year").order_by("-campaign_year__year", "-as_of").first()
-    if newest is not None:
-        return newest.campaign_year, newest.as_of
-    return CampaignYear.objects.order_by("-year").first(), None
+class YearNotOffered(ValueError):
+    """`?year=` is not a year, or names a year that has no campaign year; the message says so."""
+
+
+@dataclass(frozen=True)
+class DashboardYear:
+    """The year a dashboard request shows: one decision shared by every dashboard page.
+
+    `year` is the year asked for, else the one containing today (Asia/Shanghai); `campaign_year` is its
+    campaign year (None when none exists yet); `as_of` its newest stored roll-up date (None before the
+    first roll-up); `years` every campaign year, newest first, and `years_with_data` those with roll-ups."""
+
+    year: int
+    campaign_year: CampaignYear | None
+    as_of: date | None
+    years: list[int]
+    years_with_data: list[int]
+    current_year: int
+
+    @property
+    def is_current(self) -> bool:
+        return self.year == self.current_year
+
+
+def dashboard_year(year_param: str | None, *, today: date | None = None) -> DashboardYear:
+    """Decide the year and as-of date of a dashboard request, in one query whatever the number of years.
+
+    Without `year_param` (or with today's own year) the year is the one containing today, even when it
+    has no campaign year or no roll-up rows yet: the pages then say so rather than show another year.
+    A past year's as-of is its newest stored as-of (normally its year end), so its figures stay reachable.
+    Raises YearNotOffered when `year_param` is not a number or names a year without a campaign year."""
+    current = (today or timezone.localdate()).year
+    newest = Rollup.objects.filter(campaign_year=OuterRef("pk")).order_by("-as_of").values("as_of")[:1]
+    stored = list(CampaignYear.objects.annotate(newest_as_of=Subquery(newest)).order_by("-year"))
+    years = [row.year for row in stored]
+    year = current
+    if year_param not in (None, ""):
+        text = year_param.strip()
+        if not (text.isascii() and text.isdigit() and len(text) == 4):
+            raise YearNotOffered(_("年度应为四位数字，例如 %(year)s。") % {"year": current})
+        year = int(text)
+        if year != current and year not in years:
+            raise YearNotOffered(_("没有%(year)s年的重大项目建设年。") % {"year": year})
+    chosen = next((row for row in stored if row.year == year), None)
+    return DashboardYear(
+        year=year,
+        campaign_year=chosen,
+        as_of=chosen.newest_as_of if chosen else None,
+        years=years,
+        years_with_data=[row.year for row in stored if row.newest_as_of is not None],
+        current_year=current,
+    )
 
 
 def _withhold_unpublished(row: Rollup, user) -> Rollup:

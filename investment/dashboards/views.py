@@ -2,11 +2,13 @@
 and one project's file (一项目一档), the pages that compose every app's data."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parks.models import Park, Region
 from projects.models import Milestone, Signal
@@ -82,8 +84,67 @@ def _trend(*, year, as_of, key_figures) -> dict | None:
     }
 
 
+# The dashboards a chosen year carries over to, in the order the site navigation lists them.
+DASHBOARD_LINKS = [
+    ("dashboards:overview", gettext_lazy("总览")),
+    ("dashboards:pipeline", gettext_lazy("项目库")),
+    ("dashboards:rankings", gettext_lazy("晾晒比拼")),
+]
+
+
+def year_url(url: str, year: int, **params) -> str:
+    """A dashboard link that keeps the chosen year (and any other parameters given)."""
+    return f"{url}?{urlencode({**{k: v for k, v in params.items() if v not in (None, '')}, 'year': year})}"
+
+
+def _year_switch(request, choice: selectors.DashboardYear, *, keep: tuple[str, ...] = ()) -> dict:
+    """What templates/dashboards/_year_switch.html draws: every campaign year (and this year even before
+    its campaign year exists), the other query parameters to keep, and the dashboards in the same year."""
+    kept = {name: request.GET[name] for name in keep if request.GET.get(name)}
+    options = []
+    for year in sorted({*choice.years, choice.current_year, choice.year}, reverse=True):
+        label = _("%(year)s年") % {"year": year}
+        if year == choice.current_year:
+            label += _("（本年）")
+        if year not in choice.years_with_data:
+            label += _("（暂无汇总）")
+        options.append({"year": year, "label": label, "selected": year == choice.year})
+    here = request.resolver_match.view_name if request.resolver_match else ""
+    path = request.path
+    return {
+        "choice": choice,
+        "options": options,
+        "keep": list(kept.items()),
+        "links": [
+            {"label": label, "url": year_url(reverse(name), choice.year), "active": name == here}
+            for name, label in DASHBOARD_LINKS
+        ],
+        "data_years": [
+            {"year": year, "url": year_url(path, year, **kept)}
+            for year in choice.years_with_data
+            if year != choice.year
+        ],
+        "current_url": year_url(path, choice.current_year, **kept),
+    }
+
+
+def _choose_year(request, *, keep: tuple[str, ...] = ()):
+    """The request's year as selectors.dashboard_year decides it, with its switch; or, for a bad
+    `?year=`, a 400 page that says what was wrong and offers the years there are."""
+    try:
+        choice = selectors.dashboard_year(request.GET.get("year"))
+    except selectors.YearNotOffered as error:
+        switch = _year_switch(request, selectors.dashboard_year(None), keep=keep)
+        page = render(request, "dashboards/year_error.html", {"message": str(error), "year_switch": switch}, status=400)
+        return None, None, page
+    return choice, _year_switch(request, choice, keep=keep), None
+
+
 def overview(request):
-    year, as_of = selectors.dashboard_as_of()
+    choice, switch, error = _choose_year(request)
+    if error:
+        return error
+    year, as_of = choice.campaign_year, choice.as_of
     projects = visible_projects(request.user)
     key_figures = selectors.scope_rollups(campaign_year=year, as_of=as_of, user=request.user) if as_of else []
     for figure in key_figures:
@@ -123,6 +184,7 @@ def overview(request):
     context = {
         "year": year,
         "as_of": as_of,
+        "year_switch": switch,
         "elapsed": key_figures[0].rows[0].elapsed_rate if key_figures else None,
         "key_figures": key,
         "other_figures": others,
@@ -135,13 +197,20 @@ def overview(request):
 
 
 def rankings(request):
-    year, as_of = selectors.dashboard_as_of()
+    choice, switch, error = _choose_year(request)
+    if error:
+        return error
+    year, as_of = choice.campaign_year, choice.as_of
     ranked = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user) if year else {}
     sections = [
         (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
         (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
     ]
-    return render(request, "dashboards/rankings.html", {"year": year, "as_of": as_of, "sections": sections})
+    return render(
+        request,
+        "dashboards/rankings.html",
+        {"year": year, "as_of": as_of, "sections": sections, "year_switch": switch},
+    )
 
 
 # --- the 项目库 pipeline ----------------------------------------------------------------------------
@@ -152,7 +221,7 @@ def _int_param(request, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _batch_steps(*, rates, printed, user) -> list[dict]:
+def _batch_steps(*, rates, printed, user, year: int) -> list[dict]:
     """One line per 三个一批 rate: its formula, each batch's computed rate with the projects behind it,
     and every rate a report printed for it, side by side."""
     ids = {pk for rate in rates for pk in rate.denominator_project_ids}
@@ -171,7 +240,7 @@ def _batch_steps(*, rates, printed, user) -> list[dict]:
                     "projects": [
                         {
                             "name": name,
-                            "url": reverse("dashboards:project-detail", args=[pk]),
+                            "url": year_url(reverse("dashboards:project-detail", args=[pk]), year),
                             "reached": pk in reached_ids,
                         }
                         for pk, name in shown
@@ -214,7 +283,10 @@ def _batch_chart(steps) -> dict:
 
 def pipeline(request):
     """四库 and 三个一批 as the roll-ups stored them for the chosen scope (default the home district)."""
-    year, as_of = selectors.dashboard_as_of()
+    choice, switch, error = _choose_year(request, keep=("region", "park"))
+    if error:
+        return error
+    year, as_of = choice.campaign_year, choice.as_of
     scope = selectors.pipeline_scope(region=_int_param(request, "region"), park=_int_param(request, "park"))
     if scope is None:
         raise Http404(_("没有这个区域或园区。"))
@@ -242,7 +314,9 @@ def pipeline(request):
     for move in moves:
         move["from_label"] = str(pool_labels[move["from_pool"]])
         move["to_label"] = str(pool_labels[move["to_pool"]])
-    steps = _batch_steps(rates=rates, printed=selectors.printed_batch_rates(user=request.user), user=request.user)
+    steps = _batch_steps(
+        rates=rates, printed=selectors.printed_batch_rates(user=request.user), user=request.user, year=choice.year
+    )
     funnel_chart = {
         "items": [
             {"label": row["label"], "count": row["count"], "investment": wan_yuan(row["investment"]), "url": row["url"]}
@@ -257,6 +331,7 @@ def pipeline(request):
         {
             "year": year,
             "as_of": as_of,
+            "year_switch": switch,
             "scope": scope,
             "scope_is_park": isinstance(scope, Park),
             "regions": Region.objects.order_by("name"),
@@ -277,8 +352,11 @@ def project_detail(request, pk: int):
     project = project_file.project_file_get(pk=pk, user=request.user)
     if project is None:
         raise Http404
-    signal = project_file.project_signal_latest(project=project)
-    investment = project_file.project_plan_series(project=project, signal=signal)
+    choice, switch, error = _choose_year(request)
+    if error:
+        return error
+    signal = project_file.project_signal_for_year(project=project, year=choice.year)
+    investment = project_file.project_plan_series(project=project, year=choice.year, signal=signal)
     investment_chart = {
         "months": investment["months"],
         "actual": investment["actual"],
@@ -295,6 +373,7 @@ def project_detail(request, pk: int):
         "dashboards/project_detail.html",
         {
             "project": project,
+            "year_switch": switch,
             "show_contacts": project.contacts_visible,
             "investment": investment,
             "investment_chart": investment_chart,

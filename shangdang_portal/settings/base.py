@@ -188,6 +188,7 @@ SPECTACULAR_SETTINGS = {
         "ParkLevelEnum": "parks.models.Park.Level",
         "RegionLevelEnum": "parks.models.Region.Level",
         "MilestoneKindEnum": "projects.models.Milestone.Kind",
+        "DatePrecisionEnum": "projects.models.DatePrecision",
         "FigureKindEnum": "investment.models.Figure.Kind",
         "ContactRoleEnum": "projects.models.ProjectContact.Role",
         "ProgressStatusEnum": "projects.models.ProgressReport.Status",

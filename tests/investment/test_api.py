@@ -111,3 +111,19 @@ def test_signals_pipeline_rankings_and_the_comparison(world):
     assert compared["frozen"][0]["name"] == world["other"].name
     assert compared["current"][0]["name"] == world["district"].name
     assert client.get("/api/v1/batch-rates/").status_code == 200
+
+
+def test_every_roll_up_list_filters_by_year(world):
+    from projects.models import Batch
+
+    from .builders import milestone
+
+    batch = Batch.objects.create(name="第一批", held_on=d("2025-01-10"), region=world["district"])
+    milestone(project(world["district"]), "signed", d("2025-01-10"), batch=batch)
+    rollup_year(campaign_year=world["year"], as_of=d("2025-12-31"))
+    client = APIClient()
+    for endpoint in ("rollups", "pipeline", "signals", "batch-rates"):
+        url = f"/api/v1/{endpoint}/"
+        assert client.get(url, {"year": 2025}).json()["count"] > 0, endpoint
+        assert client.get(url, {"year": 2024}).json()["count"] == 0, endpoint
+        assert client.get(url, {"year": "abc"}).status_code == 400, endpoint

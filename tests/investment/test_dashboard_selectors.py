@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
 from investment.dashboards.selectors import (
-    dashboard_as_of,
+    dashboard_year,
     pipeline_scope,
     progress_by_month,
     scope_rollups,
@@ -21,14 +21,21 @@ from projects.models import Project
 from .builders import d, project, report
 
 
-def test_dashboards_show_the_latest_year_with_rows_at_its_newest_date(world):
-    assert dashboard_as_of() == (world["year"], None)
+def test_a_past_year_shows_its_newest_date_and_a_new_year_without_rows_is_not_replaced(world):
+    in_2025 = dashboard_year(None, today=d("2025-07-15"))
+    assert (in_2025.campaign_year, in_2025.as_of, in_2025.years) == (world["year"], None, [2025])
     report(project(world["district"]), d("2025-02-01"), "10")
     rollup_year(campaign_year=world["year"], as_of=d("2025-03-31"))
     rollup_year(campaign_year=world["year"], as_of=d("2025-06-30"))
-    # A newer campaign year without roll-up rows yet does not empty the dashboards.
+    assert dashboard_year(None, today=d("2025-07-15")).as_of == d("2025-06-30")
+    # A newer campaign year without roll-up rows yet is the one shown in its own year, with no date;
+    # the year with rows stays reachable at its newest as-of.
     CampaignYear.objects.create(year=2026, name="2026年重大项目建设年")
-    assert dashboard_as_of() == (world["year"], d("2025-06-30"))
+    in_2026 = dashboard_year(None, today=d("2026-01-05"))
+    assert (in_2026.year, in_2026.campaign_year.year, in_2026.as_of) == (2026, 2026, None)
+    assert (in_2026.years, in_2026.years_with_data) == ([2026, 2025], [2025])
+    asked = dashboard_year("2025", today=d("2026-01-05"))
+    assert (asked.campaign_year, asked.as_of, asked.is_current) == (world["year"], d("2025-06-30"), False)
 
 
 def test_progress_by_month_counts_what_the_roll_up_counts(world):

@@ -45,6 +45,8 @@ PAGES = [
 ]
 OVERVIEW = reverse("dashboards:overview")
 PIPELINE = reverse("dashboards:pipeline")
+# The report data's campaign year; today (the default year) is later, so dashboards of it ask for it.
+IN_2025 = {"year": 2025}
 PROJECTS = reverse("projects:list")
 
 
@@ -77,7 +79,7 @@ def test_each_page_renders_the_report_data(client, rolled_up, url):
 
 
 def test_overview_shows_signed_amount_against_target_linked_to_its_figures(client, rolled_up):
-    html = client.get(OVERVIEW).content.decode()
+    html = client.get(OVERVIEW, IN_2025).content.decode()
     actual = Figure.objects.get(indicator__code="signed_amount", kind="actual", region__name="上党区")
     target = Figure.objects.get(indicator__code="signed_amount", kind="target", region__name="上党区")
     row = Rollup.objects.get(indicator__code="signed_amount", region__name="上党区", source="report")
@@ -93,7 +95,7 @@ def test_overview_shows_signed_amount_against_target_linked_to_its_figures(clien
 
 
 def test_overview_without_roll_ups_says_so_and_invents_nothing(client, report_data):
-    html = client.get(OVERVIEW).content.decode()
+    html = client.get(OVERVIEW, IN_2025).content.decode()
     assert "尚未汇总" in html
     assert "162.3 亿元" not in html and 'id="chart-trend"' not in html
 
@@ -107,7 +109,7 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
             project=project, period=date(2025, month, 1), investment_completed=Decimal(amount), approved=True
         )
     call_command("rollup", verbosity=0)
-    response = client.get(OVERVIEW)
+    response = client.get(OVERVIEW, IN_2025)
     html = response.content.decode()
     progress = Rollup.objects.get(indicator__code="project_investment", region__name="上党区", source="progress")
     assert progress.actual == Decimal("4000.5") and progress.target == Decimal("24000")
@@ -128,11 +130,11 @@ def test_overview_keeps_reported_and_approved_progress_apart(client, report_data
     }
     assert stored.get(project=project).signal == "red"  # 4000.5 of 24000 by December
     CampaignYear.objects.filter(pk=year.pk).update(yellow_lag_points=15)
-    assert "落后序时进度超过15个百分点" in client.get(OVERVIEW).content.decode()
+    assert "落后序时进度超过15个百分点" in client.get(OVERVIEW, IN_2025).content.decode()
 
 
 def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client, rolled_up):
-    html = client.get(PIPELINE).content.decode()
+    html = client.get(PIPELINE, IN_2025).content.decode()
     region = Region.objects.get(name="上党区")
     row = PipelinePool.objects.get(region=region, pool="construction")
     assert row.project_count == Project.objects.filter(region=region, pool="construction").count() > 0
@@ -142,7 +144,7 @@ def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client
         figure = Figure.objects.get(indicator__code__endswith="_rate", value=Decimal(value), region__name="长治市")
         assert f"#figure-{figure.pk}" in html and f"{value}%" in html
     zone = Park.objects.get(name="上党经济技术开发区")
-    park_html = client.get(PIPELINE, {"park": zone.pk}).content.decode()
+    park_html = client.get(PIPELINE, {"park": zone.pk, **IN_2025}).content.decode()
     in_zone = PipelinePool.objects.get(park=zone, pool="construction").project_count
     assert f'href="{PROJECTS}?park={zone.pk}&amp;pool=construction">{in_zone}</a>' in park_html
     assert client.get(PIPELINE, {"park": 999999}).status_code == 404
@@ -159,10 +161,10 @@ def test_pipeline_shows_each_batch_rate_with_the_projects_behind_it(client, repo
     call_command("rollup", verbosity=0)
     rate = BatchRate.objects.get(batch=batch, kind="signed_to_started_rate")
     assert (rate.numerator, rate.denominator, rate.rate) == (3, 4, Decimal("75.00"))
-    html = client.get(PIPELINE).content.decode()
+    html = client.get(PIPELINE, IN_2025).content.decode()
     assert "<strong>75%</strong> = 3 / 4" in html
     for project in signed:
-        assert f'href="{project_url(project)}">{project.name}</a>' in html
+        assert f'href="{project_url(project)}?year=2025">{project.name}</a>' in html
     chart = json.loads(html.split('id="batches-data" type="application/json">', 1)[1].split("</script>", 1)[0])
     assert chart["series"][0]["data"][0] == "75.00"
 
@@ -229,7 +231,7 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
 
 
 def test_rankings_rank_regions_by_completion(client, rolled_up):
-    response = client.get(reverse("dashboards:rankings"))
+    response = client.get(reverse("dashboards:rankings"), IN_2025)
     ranked = response.context["sections"][0][1]
     scored = [b.score for b in ranked if b.score is not None]
     assert scored == sorted(scored, reverse=True)
@@ -245,9 +247,9 @@ def test_both_ranking_rules_share_the_tie_rule():
 
 
 def test_language_switch_turns_the_interface_to_english(client, rolled_up):
-    assert "项目库" in client.get(OVERVIEW).content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
-    html = client.get(OVERVIEW).content.decode()
+    assert "项目库" in client.get(OVERVIEW, IN_2025).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": f"{OVERVIEW}?year=2025"})
+    html = client.get(OVERVIEW, IN_2025).content.decode()
     assert "Pipeline" in html and "Rankings" in html
 
 
@@ -263,9 +265,10 @@ def _query_counts(client) -> dict[str, int]:
     counts = {}
     project = Project.objects.order_by("pk").first()
     pages = [reverse(name) for name in PAGES]
+    dashboards = {OVERVIEW, PIPELINE, reverse("dashboards:rankings"), project_url(project)}
     for url in [*pages, project_url(project), source_report_url(SourceReport.objects.first().pk)]:
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
+            assert client.get(url, IN_2025 if url in dashboards else {}).status_code == 200
         counts[url.split("/")[1] or "overview"] = len(queries)
     return counts
 
@@ -314,7 +317,7 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     from investment.rollups.rankings import ranking_publish
 
     year = CampaignYear.objects.get(year=2025)
-    assert "本月排名尚未冻结发布。" in client.get(reverse("dashboards:rankings")).content.decode()
+    assert "本月排名尚未冻结发布。" in client.get(reverse("dashboards:rankings"), IN_2025).content.decode()
     ranking = ranking_publish(
         campaign_year=year,
         period=date(2025, 12, 1),
@@ -324,7 +327,7 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     )
     assert ranking.frozen_at is not None
     frozen = {e.region_id: e.rank for e in ranking.entries.all()}
-    response = client.get(reverse("dashboards:rankings"))
+    response = client.get(reverse("dashboards:rankings"), IN_2025)
     assert "冻结排名：2025-12" in response.content.decode()
     regions = response.context["sections"][0][1]
     assert frozen, "the published ranking has entries"
