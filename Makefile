@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run serve data test browser lint check ci-checks bench clean messages
+.PHONY: setup run serve data demo demo-clear test browser lint check ci-checks bench clean messages
 
 ## setup: virtualenv, Python packages (pinned by constraints.txt), ECharts from npm, compiled messages
 setup: $(VENV)/.installed node_modules/.installed messages
@@ -33,6 +33,14 @@ data: setup
 ## run: everything above, then serve the portal at http://$(HOST)
 run: data
 	$(MANAGE) runserver $(HOST)
+
+## demo: the data `make run` loads, plus 演示数据 (a sample ledger imported, plans and monthly progress), rolled up
+demo: data
+	$(MANAGE) demo
+
+## demo-clear: remove every demo row again, leaving the report data
+demo-clear: $(VENV)/.installed
+	$(MANAGE) demo --clear
 
 ## test: set up and run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: setup browser

@@ -39,6 +39,8 @@ class CampaignYear(models.Model):
     yellow_lag_points = models.DecimalField(_("黄灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=10)
     red_lag_points = models.DecimalField(_("红灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=30)
     red_not_started_months = models.PositiveSmallIntegerField(_("红灯：计划开工后未开工(月)"), default=3)
+    # Set when the demo (`manage.py demo`) created the year; `demo --clear` removes it again.
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
 
     class Meta:
         verbose_name = _("重大项目建设年")
@@ -137,6 +139,7 @@ class AnnualPlan(models.Model):
     planned_investment = models.DecimalField(
         _("年度计划投资(万元)"), validators=[MinValueValidator(0, _("年度计划投资不能为负数。"))], **MONEY
     )
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -108,7 +108,11 @@ class ProgressReport(models.Model):
         verbose_name = _("月度进度")
         verbose_name_plural = _("月度进度")
         ordering = ["-period", "project"]
-        indexes = [models.Index(fields=["status", "period"]), models.Index(fields=["project", "period"])]
+        indexes = [
+            models.Index(fields=["status", "period"]),
+            models.Index(fields=["project", "period"]),
+            models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="progress_synthetic"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "period"],

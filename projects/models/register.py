@@ -212,6 +212,9 @@ class Project(models.Model):
             models.Index(fields=["region", "pool"]),
             models.Index(fields=["park"]),
             models.Index(fields=["signal"]),
+            # The demo banner asks on every page whether any synthetic row exists: a partial index
+            # answers that without reading the table.
+            models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="project_synthetic"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -253,6 +256,7 @@ class Batch(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     round = models.PositiveSmallIntegerField(_("批次"), null=True, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, blank=True)
+    is_synthetic = models.BooleanField(_("合成数据"), default=False)
 
     class Meta:
         verbose_name = _("三个一批批次")

@@ -5,13 +5,15 @@ import random
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
 from parks.models import IndustryChain, Park, Region
 from projects.models import Category, Company, ConstructionType, Pool, PriorityLevel, ProgressReport, Project, Signal
+from projects.synthetic import purge
 
 BATCH = 2000
 
@@ -136,39 +138,9 @@ class Command(BaseCommand):
         # row (history, cascades), which took minutes at 100,000 projects. Only synthetic projects and
         # companies and what hangs off them go; the database's foreign keys still refuse anything else.
         reports = ProgressReport.objects.filter(project__is_synthetic=True).count()
-        projects = _purge(Project.objects.filter(is_synthetic=True))
-        companies = _purge(Company.objects.filter(is_synthetic=True))
+        try:
+            projects = purge(Project.objects.filter(is_synthetic=True))
+            companies = purge(Company.objects.filter(is_synthetic=True))
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from exc
         self.stdout.write(f"cleared synthetic rows: {projects} projects, {companies} companies, {reports} reports")
-
-
-# The protected references synthetic data owns: its projects' progress reports and their corrections.
-OWNED = {(ProgressReport, "project"), (ProgressReport, "corrects")}
-
-
-def _purge(queryset) -> int:
-    """Deletes the rows with one DELETE per table: dependants first (recursively), SET_NULL references
-    cleared."""
-    model = queryset.model
-    for relation in model._meta.get_fields(include_hidden=True):
-        if not (relation.one_to_many or relation.one_to_one) or not relation.auto_created or relation.concrete:
-            continue
-        if relation.on_delete is models.DO_NOTHING:  # history tables keep their rows, with no constraint
-            continue
-        name = relation.field.name
-        dependants = relation.related_model._base_manager.filter(**{f"{name}__in": queryset.values("pk")})
-        if relation.on_delete is models.SET_NULL:
-            dependants.update(**{name: None})
-        elif relation.on_delete is models.PROTECT and (relation.related_model, name) not in OWNED:
-            # Anything else that protects these rows is real data pointing at them: refuse, as delete()
-            # would, and the transaction leaves everything in place.
-            if dependants.exists():
-                raise CommandError(
-                    f"{relation.related_model._meta.label} rows still refer to synthetic "
-                    f"{model._meta.label} rows; nothing was deleted."
-                )
-        elif relation.related_model is not model or dependants.exists():
-            # Rows of the same table pointing at these (a correction and the report it corrects) go
-            # first, level by level, until no such row is left.
-            _purge(dependants)
-    # QuerySet._raw_delete issues a plain DELETE … WHERE without collecting the rows in Python.
-    return queryset._raw_delete(queryset.db)
