@@ -1,13 +1,15 @@
 """Base viewsets for the domain resources: filters from the app's FilterSet, export, read-for-all/write-for-admin;
-and ETagMixin, the If-Match/ETag handling of versioned objects."""
+and ETagMixin, the If-Match/ETag handling of versioned objects (a version column, or a row version computed
+from the row's fields, see row_versions.py)."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from .export import ExportMixin
 from .permissions import ReadOnlyOrAdmin
+from .row_versions import row_version
 
 
 class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -46,8 +48,16 @@ def _plain(value):
     return None if value is None else str(value)
 
 
-def etag(version: int) -> str:
+def etag(version: int | str) -> str:
     return f'"{version}"'
+
+
+class PreconditionRequired(exceptions.APIException):
+    """A change to a row without If-Match: the client must say which version it is based on."""
+
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = gettext_lazy("请在 If-Match 请求头中提供 ETag。")
 
 
 class ETagMixin:
@@ -57,16 +67,25 @@ class ETagMixin:
 
     The viewset sets `conflict_error` to the exception its services raise for a stale version; that
     exception has `message`, `current_version` and `changes` (each with field, label, before, after).
+
+    A model without a version column names the fields its version is computed from in `etag_fields`
+    (row_versions.row_version); its ETag is then that hash and `conflict_error` is row_versions.StaleRow.
     """
 
     conflict_error: type[Exception]
+    etag_fields: tuple[str, ...] = ()
 
-    def if_match_version(self, request) -> int | None:
-        """The version in If-Match ("3", W/"3" or 3), or None when the header is absent."""
+    def version_of(self, obj) -> int | str:
+        return row_version(obj, self.etag_fields) if self.etag_fields else obj.version
+
+    def if_match_version(self, request) -> int | str | None:
+        """The version in If-Match ("3", W/"3" or 3; a row version's hash), or None when the header is absent."""
         raw = request.headers.get("If-Match")
         if not raw:
             return None
         raw = raw.strip().removeprefix("W/").strip('"')
+        if self.etag_fields:
+            return raw
         try:
             return int(raw)
         except ValueError:
@@ -81,8 +100,17 @@ class ETagMixin:
             return body_version, False
         raise exceptions.ValidationError({"version": [gettext("请通过 If-Match 请求头或 version 字段提供报告版本。")]})
 
+    def required_version(self, request, body_version=None) -> tuple[int | str, bool]:
+        """As expected_version, for writes that answer 428 when no version came at all."""
+        try:
+            return self.expected_version(request, body_version)
+        except exceptions.ValidationError:
+            if self.if_match_version(request) is None and body_version is None:
+                raise PreconditionRequired(gettext("请在 If-Match 请求头中提供 ETag。")) from None
+            raise
+
     def with_etag(self, response: Response, obj) -> Response:
-        response["ETag"] = etag(obj.version)
+        response["ETag"] = etag(self.version_of(obj))
         return response
 
     def versioned_write(self, call, *, expected: int | None, via_header: bool):

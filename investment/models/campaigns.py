@@ -39,6 +39,7 @@ class CampaignYear(models.Model):
     yellow_lag_points = models.DecimalField(_("黄灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=10)
     red_lag_points = models.DecimalField(_("红灯：落后序时进度(百分点)"), max_digits=5, decimal_places=2, default=30)
     red_not_started_months = models.PositiveSmallIntegerField(_("红灯：计划开工后未开工(月)"), default=3)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("重大项目建设年")

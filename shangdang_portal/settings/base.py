@@ -194,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "SignalEnum": "projects.models.Signal",
         "ScopeKindEnum": "investment.models.ScopeKind",
         "RollupScopeEnum": "investment.models.RollupScope",
+        "DatePrecisionEnum": "projects.models.DatePrecision",
     },
 }
 
