@@ -1,15 +1,16 @@
 """Base viewsets for the domain resources: filters from the app's FilterSet, export, read-for-all/write-for-admin;
 and ETagMixin, the If-Match/ETag handling of versioned objects (a version column, or a row version computed
-from the row's fields, see row_versions.py)."""
+from the row's fields, see row_versions.py), and RowVersionedViewSet, the writes of such rows."""
 
 from django.utils.translation import gettext, gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from .export import ExportMixin
-from .permissions import ReadOnlyOrAdmin
-from .row_versions import row_version
+from .permissions import ReadOnlyOrAdmin, ReadOnlyOrPlanner
+from .row_versions import StaleRow, row_version
 
 
 class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -120,3 +121,83 @@ class ETagMixin:
             return call(expected)
         except self.conflict_error as exc:
             raise VersionConflict(exc, precondition=via_header) from None
+
+
+ROW_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=gettext_lazy('该记录的 ETag，例如 "3f2a9c0d1b7e"；缺少时返回 428，已变时返回 412'),
+)
+
+
+class RowVersionedViewSet(ETagMixin, PortalModelViewSet):
+    """Rows without a version column (their ETag is row_versions.row_version of `etag_fields`): reads with an
+    ETag; writes by officials and admins through a service that takes the row version. A subclass names its
+    serializers and implements create_row / change_row / delete_row with its app's services; a change or
+    delete without any version answers 428."""
+
+    permission_classes = [ReadOnlyOrPlanner]
+    conflict_error = StaleRow
+    write_serializer_class: type[serializers.Serializer]
+    update_serializer_class: type[serializers.Serializer]
+
+    def _respond(self, obj, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=obj.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        return self.with_etag(response, fresh)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def _values(self, serializer_class, *, partial: bool = False) -> dict:
+        data = serializer_class(data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def create(self, request, *args, **kwargs):
+        values = self._values(self.write_serializer_class)
+        values.pop("version", None)
+        return self._respond(self.create_row(values), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        values = self._values(self.update_serializer_class, partial=kwargs.get("partial", False))
+        version, via_header = self.required_version(request, values.pop("version", None))
+        saved = self.versioned_write(
+            lambda v: self.change_row(obj, values, version=v), expected=version, via_header=via_header
+        )
+        return self._respond(saved)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        version, via_header = self.required_version(request, request.data.get("version") if request.data else None)
+        self.versioned_write(lambda v: self.delete_row(obj, version=v), expected=version, via_header=via_header)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def create_row(self, values: dict):
+        raise NotImplementedError
+
+    def change_row(self, obj, values: dict, *, version: str):
+        raise NotImplementedError
+
+    def delete_row(self, obj, *, version: str) -> None:
+        raise exceptions.MethodNotAllowed(self.request.method)
+
+
+def row_versioned_schema(summary_list, summary_detail, read, create, update, *, delete: bool = True):
+    """The OpenAPI description of a RowVersionedViewSet: request and response serializers, If-Match."""
+    views = {
+        "list": extend_schema(summary=summary_list),
+        "retrieve": extend_schema(summary=summary_detail, description=gettext_lazy("ETag 为该记录字段的哈希。")),
+        "create": extend_schema(summary=gettext_lazy("新建"), request=create, responses={201: read}),
+        "update": extend_schema(
+            summary=gettext_lazy("修改"), request=update, parameters=[ROW_IF_MATCH], responses=read
+        ),
+        "partial_update": extend_schema(
+            summary=gettext_lazy("修改部分字段"), request=update, parameters=[ROW_IF_MATCH], responses=read
+        ),
+    }
+    if delete:
+        views["destroy"] = extend_schema(summary=gettext_lazy("删除"), parameters=[ROW_IF_MATCH], responses={204: None})
+    return extend_schema_view(**views)

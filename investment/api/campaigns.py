@@ -8,29 +8,20 @@ none at all answers 428, a stale one 412 (If-Match) or 409 (body), with what cha
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status
-from rest_framework.response import Response
+from rest_framework import exceptions, serializers
 
 from parks.models import Park, Region
 from projects.selectors import visible_projects
 from shangdang_portal.money import AMOUNT, MAX_MONEY, MONEY
-from shangdang_portal.permissions import ReadOnlyOrPlanner
-from shangdang_portal.row_versions import StaleRow, row_version
+from shangdang_portal.row_versions import row_version
 from shangdang_portal.serializers import RefSerializer
-from shangdang_portal.viewsets import ETagMixin, PortalModelViewSet
+from shangdang_portal.viewsets import RowVersionedViewSet, row_versioned_schema
 
 from ..campaigns import selectors, services
 from ..filtersets import AnnualPlanFilterSet, CampaignYearFilterSet, TargetFilterSet
 from ..models import AnnualPlan, Comparator, Indicator, Measure
 from .serializers import CampaignYearSerializer, TargetSerializer
 
-IF_MATCH = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    description=_('该记录的 ETag，例如 "3f2a9c0d1b7e"；缺少时返回 428，已变时返回 412'),
-)
 YEAR = {"min_value": 2000, "max_value": 2100}
 VERSION_HELP = _('或通过 If-Match: "<etag>" 请求头提供')
 
@@ -122,81 +113,14 @@ class CampaignYearUpdateSerializer(CampaignYearWriteSerializer):
 # --- viewsets -------------------------------------------------------------------------------------
 
 
-class PlanningViewSet(ETagMixin, PortalModelViewSet):
-    """Shared by the three planning resources: reads with an ETag, writes by officials and admins through a
-    service that takes the row version; subclasses say which services and serializers."""
-
-    permission_classes = [ReadOnlyOrPlanner]
-    conflict_error = StaleRow
-    write_serializer_class: type[serializers.Serializer]
-    update_serializer_class: type[serializers.Serializer]
-
-    def _respond(self, obj, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=obj.pk)
-        response = Response(self.get_serializer(fresh).data, status=code)
-        return self.with_etag(response, fresh)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object())
-
-    def _values(self, serializer_class, *, partial: bool = False) -> dict:
-        data = serializer_class(data=self.request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        return dict(data.validated_data)
-
-    def create(self, request, *args, **kwargs):
-        values = self._values(self.write_serializer_class)
-        values.pop("version", None)
-        return self._respond(self.create_row(values), status.HTTP_201_CREATED)
-
-    def update(self, request, *args, **kwargs):
-        obj = self.get_object()
-        values = self._values(self.update_serializer_class, partial=kwargs.get("partial", False))
-        version, via_header = self.required_version(request, values.pop("version", None))
-        saved = self.versioned_write(
-            lambda v: self.change_row(obj, values, version=v), expected=version, via_header=via_header
-        )
-        return self._respond(saved)
-
-    def destroy(self, request, *args, **kwargs):
-        obj = self.get_object()
-        version, via_header = self.required_version(request, request.data.get("version") if request.data else None)
-        self.versioned_write(lambda v: self.delete_row(obj, version=v), expected=version, via_header=via_header)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def create_row(self, values: dict):
-        raise NotImplementedError
-
-    def change_row(self, obj, values: dict, *, version: str):
-        raise NotImplementedError
-
-    def delete_row(self, obj, *, version: str) -> None:
-        raise exceptions.MethodNotAllowed(self.request.method)
-
-
-def _writes(summary_list, summary_detail, read, create, update, *, delete: bool = True):
-    views = {
-        "list": extend_schema(summary=summary_list),
-        "retrieve": extend_schema(summary=summary_detail, description=_("ETag 为该记录字段的哈希。")),
-        "create": extend_schema(summary=_("新建"), request=create, responses={201: read}),
-        "update": extend_schema(summary=_("修改"), request=update, parameters=[IF_MATCH], responses=read),
-        "partial_update": extend_schema(
-            summary=_("修改部分字段"), request=update, parameters=[IF_MATCH], responses=read
-        ),
-    }
-    if delete:
-        views["destroy"] = extend_schema(summary=_("删除"), parameters=[IF_MATCH], responses={204: None})
-    return extend_schema_view(**views)
-
-
-@_writes(
+@row_versioned_schema(
     _("年度计划列表"),
     _("年度计划详情"),
     AnnualPlanSerializer,
     AnnualPlanCreateSerializer,
     AnnualPlanUpdateSerializer,
 )
-class AnnualPlanViewSet(PlanningViewSet):
+class AnnualPlanViewSet(RowVersionedViewSet):
     """年度计划投资 of the projects the caller may see; officials and admins set them."""
 
     serializer_class = AnnualPlanSerializer
@@ -236,8 +160,8 @@ class AnnualPlanViewSet(PlanningViewSet):
         services.annual_plan_delete(plan=plan, actor=self.request.user, version=version)
 
 
-@_writes(_("目标列表"), _("目标详情"), TargetReadSerializer, TargetWriteSerializer, TargetWriteSerializer)
-class TargetViewSet(PlanningViewSet):
+@row_versioned_schema(_("目标列表"), _("目标详情"), TargetReadSerializer, TargetWriteSerializer, TargetWriteSerializer)
+class TargetViewSet(RowVersionedViewSet):
     serializer_class = TargetReadSerializer
     write_serializer_class = TargetWriteSerializer
     update_serializer_class = TargetWriteSerializer
@@ -268,7 +192,7 @@ class TargetViewSet(PlanningViewSet):
         services.target_delete(target=target, actor=self.request.user, version=version)
 
 
-@_writes(
+@row_versioned_schema(
     _("重大项目建设年列表"),
     _("重大项目建设年详情"),
     CampaignYearReadSerializer,
@@ -276,7 +200,7 @@ class TargetViewSet(PlanningViewSet):
     CampaignYearUpdateSerializer,
     delete=False,
 )
-class CampaignYearViewSet(PlanningViewSet):
+class CampaignYearViewSet(RowVersionedViewSet):
     """Campaign years and their signal rules; a new year starts from the previous year's rules."""
 
     serializer_class = CampaignYearReadSerializer

@@ -168,7 +168,7 @@ def test_an_official_changes_a_years_rules_and_a_new_year_copies_them(world, cli
 def test_the_plans_page_reads_in_a_bounded_number_of_queries(world, client_as, django_assert_max_num_queries):
     client = client_as("official")
     client.get(reverse("plans:annual-plans", args=[2025]))
-    for n in range(20):
+    for _ in range(20):
         AnnualPlanFactory(project=project(world["district"], park=world["cluster"]), campaign_year=world["year"])
     with django_assert_max_num_queries(14):
         response = client.get(reverse("plans:annual-plans", args=[2025]))
