@@ -14,6 +14,7 @@ from investment.api.rollups import (
 )
 from investment.api.views import FigureViewSet, IndicatorViewSet, SourceReportViewSet
 from parks.api.views import ParkViewSet, RegionViewSet
+from projects.api.milestones import MilestoneViewSet
 from projects.api.views import CompanyViewSet, IndustryChainViewSet, ProjectViewSet
 from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
@@ -25,6 +26,7 @@ router.register("parks", ParkViewSet, basename="park")
 router.register("industry-chains", IndustryChainViewSet, basename="industry-chain")
 router.register("companies", CompanyViewSet, basename="company")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("source-reports", SourceReportViewSet, basename="source-report")
 router.register("indicators", IndicatorViewSet, basename="indicator")

@@ -71,3 +71,9 @@ def check_row_version(obj, expected: str | None, fields: tuple[str, ...]) -> Non
     """Refuse a write based on another version of `obj` (as saved); no version sent means no check."""
     if expected is not None and row_version(obj, fields) != expected:
         raise StaleRow(obj, expected, fields)
+
+
+def lock_and_check(model, pk: int | None, version: str | None, fields: tuple[str, ...]) -> None:
+    """Inside a service's transaction: lock the saved row and refuse the write if it is not at `version`."""
+    if pk is not None and version is not None:
+        check_row_version(model.objects.select_for_update().get(pk=pk), version, fields)

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import Project
-from shangdang_portal.row_versions import check_row_version
+from shangdang_portal.row_versions import lock_and_check
 
 from ..models import AnnualPlan, CampaignYear, Measure, Target
 from ..rollups.services import rollup_project_on_commit, rollup_target_on_commit, rollup_year_on_commit
@@ -41,16 +41,11 @@ ANNUAL_PLAN_VERSION_FIELDS = ("project", "campaign_year", "planned_investment")
 CAMPAIGN_YEAR_VERSION_FIELDS = ("year", "name", "yellow_lag_points", "red_lag_points", "red_not_started_months")
 
 
-def _lock_and_check(model, pk: int | None, version: str | None, fields: tuple[str, ...]) -> None:
-    if pk is not None and version is not None:
-        check_row_version(model.objects.select_for_update().get(pk=pk), version, fields)
-
-
 @transaction.atomic
 def target_save(*, target: Target, actor=None, version: str | None = None) -> Target:
     """Create or change a target (the admin saves through here too); the roll-up follows on commit: only the
     target's scope when it stays where it was, the whole year when it moved to another scope or indicator."""
-    _lock_and_check(Target, target.pk, version, TARGET_VERSION_FIELDS)
+    lock_and_check(Target, target.pk, version, TARGET_VERSION_FIELDS)
     before = Target.objects.filter(pk=target.pk).values(*TARGET_PLACE).first() if target.pk else None
     if target.value is not None and target.value < 0 and target.measure == Measure.LEVEL and target.unit == "万元":
         # The database refuses it too; said here so the message names the field.
@@ -87,7 +82,7 @@ def target_change(
 
 @transaction.atomic
 def target_delete(*, target: Target, actor=None, version: str | None = None) -> None:
-    _lock_and_check(Target, target.pk, version, TARGET_VERSION_FIELDS)
+    lock_and_check(Target, target.pk, version, TARGET_VERSION_FIELDS)
     year = target.campaign_year.year
     if actor is not None:
         target._history_user = actor
@@ -113,7 +108,7 @@ def campaign_year_for(year: int) -> CampaignYear:
 @transaction.atomic
 def campaign_year_save(*, campaign_year: CampaignYear, actor=None, version: str | None = None) -> CampaignYear:
     """The year's signal rules decide every project's colour: the year is rolled up again on commit."""
-    _lock_and_check(CampaignYear, campaign_year.pk, version, CAMPAIGN_YEAR_VERSION_FIELDS)
+    lock_and_check(CampaignYear, campaign_year.pk, version, CAMPAIGN_YEAR_VERSION_FIELDS)
     yellow, red = campaign_year.yellow_lag_points, campaign_year.red_lag_points
     if yellow is not None and red is not None and red < yellow:
         # The database refuses it too (campaign_red_beyond_yellow); said here so the message names the field.
@@ -150,7 +145,7 @@ def annual_plan_set(
     plan = AnnualPlan.objects.filter(project=project, campaign_year=campaign_year).first() or AnnualPlan(
         project=project, campaign_year=campaign_year
     )
-    _lock_and_check(AnnualPlan, plan.pk, version, ANNUAL_PLAN_VERSION_FIELDS)
+    lock_and_check(AnnualPlan, plan.pk, version, ANNUAL_PLAN_VERSION_FIELDS)
     if planned_investment is None:
         raise ValidationError({"planned_investment": _("请填写年度计划投资。")})
     plan.planned_investment = planned_investment
@@ -176,7 +171,7 @@ def annual_plan_create(*, project: Project, year: int, planned_investment: Decim
 @transaction.atomic
 def annual_plan_delete(*, plan: AnnualPlan, actor=None, version: str | None = None) -> None:
     """Remove a project's plan for the year; without a plan its signal is rolled up again on commit."""
-    _lock_and_check(AnnualPlan, plan.pk, version, ANNUAL_PLAN_VERSION_FIELDS)
+    lock_and_check(AnnualPlan, plan.pk, version, ANNUAL_PLAN_VERSION_FIELDS)
     project_id = plan.project_id
     if actor is not None:
         plan._history_user = actor

@@ -9,10 +9,11 @@ from django.urls import reverse
 from PIL import Image
 
 from investment.campaigns import services as campaign_services
+from projects import services as project_services
 from projects.models import ProgressReport
 from projects.progress import xlsx
 from shangdang_portal.row_versions import row_version
-from tests.factories import AnnualPlanFactory, ProgressReportFactory
+from tests.factories import AnnualPlanFactory, MilestoneFactory, ProgressReportFactory
 
 from .conftest import ROLES
 
@@ -214,7 +215,33 @@ def _planning_cases():
     hidden_plan = lambda w: api("annual-plan-detail", w["hidden_plan"].pk)  # noqa: E731
     target = lambda w: api("target-detail", w["target"].pk)  # noqa: E731
     year = lambda w: api("campaign-year-detail", w["year"].pk)  # noqa: E731
+    milestone_fields = project_services.MILESTONE_VERSION_FIELDS
+    milestone = lambda w: api("milestone-detail", w["milestone"].pk)  # noqa: E731
+    hidden_milestone = lambda w: api("milestone-detail", w["hidden_milestone"].pk)  # noqa: E731
     return [
+        ("milestone list", "get", lambda w: api("milestone-list"), ALL_200),
+        ("milestone detail", "get", milestone, ALL_200),
+        (
+            "hidden milestone detail",
+            "get",
+            hidden_milestone,
+            statuses(200, anonymous=404, staff=404, staff_unassigned=404),
+        ),
+        (
+            "milestone create",
+            "post",
+            lambda w: api("milestone-list"),
+            PLANNERS_CREATE,
+            lambda w: {"project": w["public"].pk, "kind": "signed", "actual_date": "2024-01-05"},
+        ),
+        (
+            "milestone patch",
+            "patch",
+            milestone,
+            PLANNERS,
+            _versioned("milestone", milestone_fields, planned_date="2024-02-01", planned_precision="month"),
+        ),
+        ("milestone delete", "delete", milestone, PLANNERS_DELETE, _versioned("milestone", milestone_fields)),
         ("annual-plan list", "get", lambda w: api("annual-plan-list"), ALL_200),
         ("annual-plan detail", "get", plan, ALL_200),
         (
@@ -291,6 +318,8 @@ def matrix_world(world, accounts):
         "approved": approved,
         "plan": plan,
         "hidden_plan": hidden_plan,
+        "milestone": public.milestones.get(kind="started"),
+        "hidden_milestone": MilestoneFactory(project=world["other_private"], kind="started"),
     }
 
 

@@ -242,3 +242,24 @@ def test_a_new_year_copies_the_previous_years_rules(world, official):
     assert official.post(api("campaign-year-list"), {"year": 2026}, format="json").json()["error"]["fields"] == {
         "year": ["该年度已存在。"]
     }
+
+
+# --- milestones (projects app) roll up through the register's hook --------------------------------
+
+
+def test_a_milestone_written_over_the_api_rolls_its_project_up(
+    world, plan, official, eager_tasks, django_capture_on_commit_callbacks
+):
+    from projects.models import Milestone
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = official.post(
+            api("milestone-list"),
+            {"project": plan.project_id, "kind": "started", "actual_date": "2025-03-18"},
+            format="json",
+        )
+    assert response.status_code == 201, response.json()
+    assert len(callbacks) == 1
+    signal = ProjectSignal.objects.filter(project=plan.project, campaign_year=world["year"]).latest("as_of")
+    assert signal.started_on == d("2025-03-18")
+    assert Milestone.objects.get().history.latest().history_user == official.user
