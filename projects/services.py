@@ -1,16 +1,17 @@
-"""Writes to the project register: project create and update, milestones; keyword-only, validated with
+"""Writes to the project register: project create and update, pool moves, milestones; keyword-only, validated with
 full_clean(), one transaction each, recording who changed what."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shangdang_portal.row_versions import lock_and_check
 
 from . import hooks
-from .models import DatePrecision, Milestone, Project
+from .models import DatePrecision, Milestone, PoolMove, Project
 
 # The fields a project is written through (the API's write serializer lists the same, plus `staff`).
 PROJECT_FIELDS = set(Project.EDITABLE_FIELDS)
@@ -102,3 +103,28 @@ def milestone_delete(*, milestone: Milestone, actor, version: str | None = None)
     milestone._history_user = actor
     milestone.delete()
     _register_changed_on_commit(project_id)
+
+
+@transaction.atomic
+def project_pool_move(*, project: Project, to_pool: str, reason: str, actor, moved_on=None) -> PoolMove:
+    """Move a project to another 四库 pool with the reason, recorded as a PoolMove and in the project's history;
+    the project's roll-up (its pools in the pipeline) follows on commit."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if to_pool == project.pool:
+        raise ValidationError({"to_pool": _("新库必须不同于原库。")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写变动原因。")})
+    move = PoolMove(
+        project=project,
+        from_pool=project.pool or "",
+        to_pool=to_pool,
+        moved_on=moved_on or timezone.localdate(),
+        reason=reason.strip(),
+        actor=actor,
+    )
+    move.full_clean()
+    move.save()
+    project.pool = to_pool
+    project_save(project=project, actor=actor)
+    _register_changed_on_commit(project.pk)
+    return move

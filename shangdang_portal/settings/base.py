@@ -195,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "ScopeKindEnum": "investment.models.ScopeKind",
         "RollupScopeEnum": "investment.models.RollupScope",
         "DatePrecisionEnum": "projects.models.DatePrecision",
+        "PoolEnum": "projects.models.Pool",
     },
 }
 

@@ -219,6 +219,21 @@ def _planning_cases():
     milestone = lambda w: api("milestone-detail", w["milestone"].pk)  # noqa: E731
     hidden_milestone = lambda w: api("milestone-detail", w["hidden_milestone"].pk)  # noqa: E731
     return [
+        (
+            "project pool move",
+            "post",
+            lambda w: api("project-pool-move", w["public"].pk),
+            PLANNERS_CREATE,
+            lambda w: {"to_pool": "operating", "reason": "已达产"},
+        ),
+        (
+            "hidden project pool move",
+            "post",
+            lambda w: api("project-pool-move", w["other_private"].pk),
+            # Staff are refused before the project is looked up; anonymous callers first need to sign in.
+            statuses(403, anonymous=401, official=201, admin=201),
+            lambda w: {"to_pool": "construction", "reason": "开工"},
+        ),
         ("milestone list", "get", lambda w: api("milestone-list"), ALL_200),
         ("milestone detail", "get", milestone, ALL_200),
         (
