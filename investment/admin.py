@@ -110,7 +110,7 @@ class CampaignYearAdmin(admin.ModelAdmin):
     list_display = ("year", "name", "yellow_lag_points", "red_lag_points", "red_not_started_months")
 
     def save_model(self, request, obj, form, change):
-        campaign_year_save(campaign_year=obj)
+        campaign_year_save(campaign_year=obj, actor=request.user)
 
 
 class ProjectFigureInline(admin.TabularInline):

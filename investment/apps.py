@@ -9,11 +9,15 @@ class InvestmentConfig(AppConfig):
     def ready(self):
         # The progress workflow sits below this app and cannot call it: the roll-up and the figures'
         # part of a project's history are registered on projects/progress/hooks.py instead.
+        from projects import hooks as register_hooks
         from projects.progress import hooks
 
         from .models import Figure
         from .rollups.services import rollup_project_after_progress
 
         hooks.progress_counted.connect(rollup_project_after_progress, dispatch_uid="investment.rollup_project")
+        register_hooks.register_changed.connect(
+            rollup_project_after_progress, dispatch_uid="investment.rollup_project_register"
+        )
         if not any(model is Figure for model, _ in hooks.project_history_models):
             hooks.project_history_models.append((Figure, ("project", "indicator")))

@@ -10,6 +10,7 @@ from parks.selectors import park_subtree_ids
 from shangdang_portal.filtering import StableOrderingFilter, text_search
 
 from .models import (
+    Batch,
     Category,
     Company,
     ConstructionType,
@@ -197,3 +198,17 @@ class ProgressReportFilterSet(django_filters.FilterSet):
 
     def in_park(self, queryset, name, value):
         return queryset.filter(project__park_id__in=park_subtree_ids(value)) if value else queryset
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    kind = django_filters.MultipleChoiceFilter(choices=Milestone.Kind.choices, label=_("节点"))
+    batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
+    ordering = StableOrderingFilter(
+        fields=(("project__name", "project"), ("actual_date", "actual_date"), ("planned_date", "planned_date")),
+        default=("project__name", "kind"),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["project", "kind", "batch"]

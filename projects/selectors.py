@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
-from .filtersets import CompanyFilterSet, ProjectFilterSet
+from .filtersets import CompanyFilterSet, MilestoneFilterSet, ProjectFilterSet
 from .models import Company, Milestone, ProgressReport, Project, counted_reports
 
 # --- projects and companies --------------------------------------------------------------------
@@ -74,3 +74,9 @@ def project_get(*, user, pk) -> Project | None:
 def company_list(*, user, filters: dict | None = None) -> QuerySet[Company]:
     queryset = Company.objects.select_related("region").order_by("name", "pk")
     return apply_filterset(CompanyFilterSet, filters, queryset)
+
+
+def milestone_list(*, user, filters: dict | None = None) -> QuerySet[Milestone]:
+    """The milestones of the projects the user may see (the others answer 404)."""
+    queryset = Milestone.objects.filter(project__in=visible_projects(user)).select_related("project", "batch")
+    return apply_filterset(MilestoneFilterSet, filters, queryset.order_by("project__name", "kind", "pk"))

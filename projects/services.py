@@ -1,11 +1,17 @@
-"""Writes to the project register: project create and update, keyword-only, validated with full_clean(),
-one transaction each, recording who changed what."""
+"""Writes to the project register: project create and update, pool moves, milestones; keyword-only, validated with
+full_clean(), one transaction each, recording who changed what."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Project
+from shangdang_portal.row_versions import lock_and_check
+
+from . import hooks
+from .models import DatePrecision, Milestone, PoolMove, Project
 
 # The fields a project is written through (the API's write serializer lists the same, plus `staff`).
 PROJECT_FIELDS = set(Project.EDITABLE_FIELDS)
@@ -48,3 +54,85 @@ def project_save(*, project: Project, actor, staff=None, references_checked: boo
     if staff is not None:
         project.staff.set(staff)
     return project
+
+
+# The fields a milestone's row version is computed from (shangdang_portal.row_versions): those a writer changes.
+MILESTONE_VERSION_FIELDS = (
+    "project",
+    "kind",
+    "planned_date",
+    "planned_precision",
+    "actual_date",
+    "date_precision",
+    "reached_undated",
+    "batch",
+)
+
+
+def _as_precise_as(day, precision: str):
+    """A date known to the month or year is stored as its first day (Milestone.date_precision)."""
+    if day is None:
+        return None
+    if precision == DatePrecision.YEAR:
+        return day.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def _register_changed_on_commit(project_id: int) -> None:
+    transaction.on_commit(lambda: hooks.register_changed.send(sender=Milestone, project_id=project_id))
+
+
+@transaction.atomic
+def milestone_save(*, milestone: Milestone, actor, version: str | None = None) -> Milestone:
+    """Create or change a milestone (planned and actual dates with their precision, its 三个一批 batch), recording
+    who did it; the project's roll-up follows on commit."""
+    lock_and_check(Milestone, milestone.pk, version, MILESTONE_VERSION_FIELDS)
+    milestone.planned_date = _as_precise_as(milestone.planned_date, milestone.planned_precision)
+    milestone.actual_date = _as_precise_as(milestone.actual_date, milestone.date_precision)
+    if milestone.actual_date is not None:
+        milestone.reached_undated = False
+    twins = Milestone.objects.filter(project_id=milestone.project_id, kind=milestone.kind).exclude(pk=milestone.pk)
+    if milestone.project_id and twins.exists():
+        # The database refuses it too (milestone_once_per_project); said here so the message names the field.
+        raise ValidationError({"kind": _("该项目已有此节点。")})
+    milestone.full_clean()
+    milestone._history_user = actor
+    milestone.save()
+    _register_changed_on_commit(milestone.project_id)
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, actor, version: str | None = None) -> None:
+    lock_and_check(Milestone, milestone.pk, version, MILESTONE_VERSION_FIELDS)
+    project_id = milestone.project_id
+    milestone._history_user = actor
+    milestone.delete()
+    _register_changed_on_commit(project_id)
+
+
+@transaction.atomic
+def project_pool_move(*, project: Project, to_pool: str, reason: str, actor, moved_on=None) -> PoolMove:
+    """Move a project to another 四库 pool with the reason, recorded as a PoolMove and in the project's history;
+    the project's roll-up (its pools in the pipeline) follows on commit."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if to_pool == project.pool:
+        raise ValidationError({"to_pool": _("新库必须不同于原库。")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写变动原因。")})
+    move = PoolMove(
+        project=project,
+        from_pool=project.pool or "",
+        to_pool=to_pool,
+        moved_on=moved_on or timezone.localdate(),
+        reason=reason.strip(),
+        actor=actor,
+    )
+    move.full_clean()
+    move.save()
+    project.pool = to_pool
+    project_save(project=project, actor=actor)
+    _register_changed_on_commit(project.pk)
+    return move

@@ -4,6 +4,7 @@ is never confused with a page's (`projects:list`). Each app adds its viewsets he
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from investment.api.campaigns import AnnualPlanViewSet, CampaignYearViewSet, TargetViewSet
 from investment.api.rollups import (
     BatchRateViewSet,
     PipelineViewSet,
@@ -11,14 +12,9 @@ from investment.api.rollups import (
     RankingViewSet,
     RollupViewSet,
 )
-from investment.api.views import (
-    CampaignYearViewSet,
-    FigureViewSet,
-    IndicatorViewSet,
-    SourceReportViewSet,
-    TargetViewSet,
-)
+from investment.api.views import FigureViewSet, IndicatorViewSet, SourceReportViewSet
 from parks.api.views import ParkViewSet, RegionViewSet
+from projects.api.milestones import MilestoneViewSet
 from projects.api.views import CompanyViewSet, IndustryChainViewSet, ProjectViewSet
 from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
@@ -30,12 +26,14 @@ router.register("parks", ParkViewSet, basename="park")
 router.register("industry-chains", IndustryChainViewSet, basename="industry-chain")
 router.register("companies", CompanyViewSet, basename="company")
 router.register("projects", ProjectViewSet, basename="project")
+router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 router.register("source-reports", SourceReportViewSet, basename="source-report")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")
 router.register("targets", TargetViewSet, basename="target")
 router.register("campaign-years", CampaignYearViewSet, basename="campaign-year")
+router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
 router.register("rollups", RollupViewSet, basename="rollup")
 router.register("batch-rates", BatchRateViewSet, basename="batch-rate")
 router.register("pipeline", PipelineViewSet, basename="pipeline")

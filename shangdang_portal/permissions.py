@@ -21,6 +21,11 @@ def is_staff_member(user) -> bool:
     return roles.has_role(user, roles.STAFF)
 
 
+def can_edit_plans(user) -> bool:
+    """Planning inputs (annual plans, targets, a campaign year's signal rules): officials and admins."""
+    return roles.has_role(user, roles.OFFICIAL)
+
+
 def assigned_project_ids(user) -> set[int]:
     """Projects the user reports progress for (Project.staff); cached on the user for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -63,6 +68,18 @@ class ReadOnlyOrAdmin(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         return request.method in permissions.SAFE_METHODS or is_admin(request.user)
+
+
+class ReadOnlyOrPlanner(permissions.BasePermission):
+    """Anyone may read (what the selector lets them see); officials and admins change planning inputs."""
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated) and can_edit_plans(request.user)
+
+    def has_object_permission(self, request, view, obj):
+        return request.method in permissions.SAFE_METHODS or can_edit_plans(request.user)
 
 
 class IsAssignedStaff(permissions.BasePermission):

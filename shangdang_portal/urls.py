@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("progress/", include("projects.progress.urls")),
     path("ledger/", include("investment.ledger.urls")),
+    path("plans/", include("investment.campaigns.urls")),
     path("api/v1/", include(("shangdang_portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,13 +1,16 @@
 """Base viewsets for the domain resources: filters from the app's FilterSet, export, read-for-all/write-for-admin;
-and ETagMixin, the If-Match/ETag handling of versioned objects."""
+and ETagMixin, the If-Match/ETag handling of versioned objects (a version column, or a row version computed
+from the row's fields, see row_versions.py), and RowVersionedViewSet, the writes of such rows."""
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from .export import ExportMixin
-from .permissions import ReadOnlyOrAdmin
+from .permissions import ReadOnlyOrAdmin, ReadOnlyOrPlanner
+from .row_versions import StaleRow, row_version
 
 
 class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
@@ -46,8 +49,16 @@ def _plain(value):
     return None if value is None else str(value)
 
 
-def etag(version: int) -> str:
+def etag(version: int | str) -> str:
     return f'"{version}"'
+
+
+class PreconditionRequired(exceptions.APIException):
+    """A change to a row without If-Match: the client must say which version it is based on."""
+
+    status_code = 428
+    default_code = "precondition_required"
+    default_detail = gettext_lazy("请在 If-Match 请求头中提供 ETag。")
 
 
 class ETagMixin:
@@ -57,16 +68,25 @@ class ETagMixin:
 
     The viewset sets `conflict_error` to the exception its services raise for a stale version; that
     exception has `message`, `current_version` and `changes` (each with field, label, before, after).
+
+    A model without a version column names the fields its version is computed from in `etag_fields`
+    (row_versions.row_version); its ETag is then that hash and `conflict_error` is row_versions.StaleRow.
     """
 
     conflict_error: type[Exception]
+    etag_fields: tuple[str, ...] = ()
 
-    def if_match_version(self, request) -> int | None:
-        """The version in If-Match ("3", W/"3" or 3), or None when the header is absent."""
+    def version_of(self, obj) -> int | str:
+        return row_version(obj, self.etag_fields) if self.etag_fields else obj.version
+
+    def if_match_version(self, request) -> int | str | None:
+        """The version in If-Match ("3", W/"3" or 3; a row version's hash), or None when the header is absent."""
         raw = request.headers.get("If-Match")
         if not raw:
             return None
         raw = raw.strip().removeprefix("W/").strip('"')
+        if self.etag_fields:
+            return raw
         try:
             return int(raw)
         except ValueError:
@@ -81,8 +101,17 @@ class ETagMixin:
             return body_version, False
         raise exceptions.ValidationError({"version": [gettext("请通过 If-Match 请求头或 version 字段提供报告版本。")]})
 
+    def required_version(self, request, body_version=None) -> tuple[int | str, bool]:
+        """As expected_version, for writes that answer 428 when no version came at all."""
+        try:
+            return self.expected_version(request, body_version)
+        except exceptions.ValidationError:
+            if self.if_match_version(request) is None and body_version is None:
+                raise PreconditionRequired(gettext("请在 If-Match 请求头中提供 ETag。")) from None
+            raise
+
     def with_etag(self, response: Response, obj) -> Response:
-        response["ETag"] = etag(obj.version)
+        response["ETag"] = etag(self.version_of(obj))
         return response
 
     def versioned_write(self, call, *, expected: int | None, via_header: bool):
@@ -92,3 +121,83 @@ class ETagMixin:
             return call(expected)
         except self.conflict_error as exc:
             raise VersionConflict(exc, precondition=via_header) from None
+
+
+ROW_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=gettext_lazy('该记录的 ETag，例如 "3f2a9c0d1b7e"；缺少时返回 428，已变时返回 412'),
+)
+
+
+class RowVersionedViewSet(ETagMixin, PortalModelViewSet):
+    """Rows without a version column (their ETag is row_versions.row_version of `etag_fields`): reads with an
+    ETag; writes by officials and admins through a service that takes the row version. A subclass names its
+    serializers and implements create_row / change_row / delete_row with its app's services; a change or
+    delete without any version answers 428."""
+
+    permission_classes = [ReadOnlyOrPlanner]
+    conflict_error = StaleRow
+    write_serializer_class: type[serializers.Serializer]
+    update_serializer_class: type[serializers.Serializer]
+
+    def _respond(self, obj, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=obj.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        return self.with_etag(response, fresh)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def _values(self, serializer_class, *, partial: bool = False) -> dict:
+        data = serializer_class(data=self.request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def create(self, request, *args, **kwargs):
+        values = self._values(self.write_serializer_class)
+        values.pop("version", None)
+        return self._respond(self.create_row(values), status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        values = self._values(self.update_serializer_class, partial=kwargs.get("partial", False))
+        version, via_header = self.required_version(request, values.pop("version", None))
+        saved = self.versioned_write(
+            lambda v: self.change_row(obj, values, version=v), expected=version, via_header=via_header
+        )
+        return self._respond(saved)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        version, via_header = self.required_version(request, request.data.get("version") if request.data else None)
+        self.versioned_write(lambda v: self.delete_row(obj, version=v), expected=version, via_header=via_header)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def create_row(self, values: dict):
+        raise NotImplementedError
+
+    def change_row(self, obj, values: dict, *, version: str):
+        raise NotImplementedError
+
+    def delete_row(self, obj, *, version: str) -> None:
+        raise exceptions.MethodNotAllowed(self.request.method)
+
+
+def row_versioned_schema(summary_list, summary_detail, read, create, update, *, delete: bool = True):
+    """The OpenAPI description of a RowVersionedViewSet: request and response serializers, If-Match."""
+    views = {
+        "list": extend_schema(summary=summary_list),
+        "retrieve": extend_schema(summary=summary_detail, description=gettext_lazy("ETag 为该记录字段的哈希。")),
+        "create": extend_schema(summary=gettext_lazy("新建"), request=create, responses={201: read}),
+        "update": extend_schema(
+            summary=gettext_lazy("修改"), request=update, parameters=[ROW_IF_MATCH], responses=read
+        ),
+        "partial_update": extend_schema(
+            summary=gettext_lazy("修改部分字段"), request=update, parameters=[ROW_IF_MATCH], responses=read
+        ),
+    }
+    if delete:
+        views["destroy"] = extend_schema(summary=gettext_lazy("删除"), parameters=[ROW_IF_MATCH], responses={204: None})
+    return extend_schema_view(**views)

@@ -7,20 +7,16 @@ from shangdang_portal.viewsets import PortalReadOnlyViewSet
 
 from ..campaigns import selectors as campaign_selectors
 from ..filtersets import (
-    CampaignYearFilterSet,
     FigureFilterSet,
     IndicatorFilterSet,
     SourceReportFilterSet,
-    TargetFilterSet,
 )
 from ..sources import selectors as source_selectors
 from .serializers import (
-    CampaignYearSerializer,
     FigureSerializer,
     IndicatorSerializer,
     ReportDetailSerializer,
     SourceReportSerializer,
-    TargetSerializer,
 )
 
 
@@ -104,41 +100,3 @@ class FigureViewSet(PortalReadOnlyViewSet):
 
     def get_queryset(self):
         return source_selectors.figure_list(user=self.request.user)
-
-
-@extend_schema_view(list=extend_schema(summary=_("目标列表")), retrieve=extend_schema(summary=_("目标详情")))
-class TargetViewSet(PortalReadOnlyViewSet):
-    serializer_class = TargetSerializer
-    filterset_class = TargetFilterSet
-    export_filename = "targets"
-    export_columns = [
-        (_("年度"), "campaign_year.year"),
-        (_("指标"), "indicator.name_zh"),
-        (_("区域"), "region.name"),
-        (_("园区"), "park.name"),
-        (_("口径"), "get_measure_display"),
-        (_("比较"), "get_comparator_display"),
-        (_("目标值"), "value"),
-        (_("单位"), "unit"),
-    ]
-
-    def get_queryset(self):
-        return campaign_selectors.target_list(user=self.request.user)
-
-
-@extend_schema_view(
-    list=extend_schema(summary=_("重大项目建设年列表")), retrieve=extend_schema(summary=_("重大项目建设年详情"))
-)
-class CampaignYearViewSet(PortalReadOnlyViewSet):
-    serializer_class = CampaignYearSerializer
-    filterset_class = CampaignYearFilterSet
-    export_filename = "campaign-years"
-    export_columns = [
-        (_("年度"), "year"),
-        (_("名称"), "name"),
-        (_("黄灯：落后序时进度(百分点)"), "yellow_lag_points"),
-        (_("红灯：落后序时进度(百分点)"), "red_lag_points"),
-    ]
-
-    def get_queryset(self):
-        return campaign_selectors.campaign_year_list(user=self.request.user)

@@ -1,15 +1,18 @@
-"""Reads of the campaign's indicators, years and targets."""
+"""Reads of the campaign's indicators, years, targets and annual plans."""
 
 from django.db.models import QuerySet
 
+from projects.selectors import visible_projects
 from shangdang_portal.filtering import apply_filterset
 
 from ..filtersets import (
+    AnnualPlanFilterSet,
     CampaignYearFilterSet,
     IndicatorFilterSet,
     TargetFilterSet,
 )
 from ..models import (
+    AnnualPlan,
     CampaignYear,
     Indicator,
     Target,
@@ -28,3 +31,13 @@ def target_list(*, user=None, filters: dict | None = None) -> QuerySet[Target]:
 
 def campaign_year_list(*, user=None, filters: dict | None = None) -> QuerySet[CampaignYear]:
     return apply_filterset(CampaignYearFilterSet, filters, CampaignYear.objects.order_by("-year", "pk"))
+
+
+def annual_plan_list(*, user=None, filters: dict | None = None) -> QuerySet[AnnualPlan]:
+    """The plans of the projects the caller may see (the others answer 404)."""
+    queryset = AnnualPlan.objects.filter(project__in=visible_projects(user)).select_related(
+        "campaign_year", "project", "project__region", "project__park"
+    )
+    return apply_filterset(
+        AnnualPlanFilterSet, filters, queryset.order_by("-campaign_year__year", "project__name", "pk")
+    )

@@ -41,6 +41,7 @@ class CampaignYear(models.Model):
     red_not_started_months = models.PositiveSmallIntegerField(_("红灯：计划开工后未开工(月)"), default=3)
     # Set when the demo (`manage.py demo`) created the year; `demo --clear` removes it again.
     is_synthetic = models.BooleanField(_("合成数据"), default=False)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("重大项目建设年")

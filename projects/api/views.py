@@ -2,14 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
+from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
+from shangdang_portal.permissions import ReadOnlyOrPlanner
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
 from .. import selectors, services
 from ..filtersets import CompanyFilterSet, ProjectFilterSet
+from ..models import Pool, PoolMove
 from .serializers import CompanySerializer, IndustryChainSerializer, ProjectSerializer, ProjectWriteSerializer
 
 
@@ -39,6 +42,20 @@ class CompanyViewSet(PortalReadOnlyViewSet):
 
     def get_queryset(self):
         return selectors.company_list(user=self.request.user)
+
+
+class PoolMoveWriteSerializer(serializers.Serializer):
+    to_pool = serializers.ChoiceField(choices=Pool.choices, help_text=_("新库"))
+    reason = serializers.CharField(max_length=300, help_text=_("变动原因"))
+    moved_on = serializers.DateField(required=False, help_text=_("日期；不填为今天"))
+
+
+class PoolMoveSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = PoolMove
+        fields = ["id", "project", "from_pool", "to_pool", "moved_on", "reason", "actor", "created_at"]
 
 
 @extend_schema_view(
@@ -96,6 +113,20 @@ class ProjectViewSet(PortalModelViewSet):
         serializer.is_valid(raise_exception=True)
         project = services.project_update(project=project, actor=request.user, **serializer.validated_data)
         return Response(self._read(project))
+
+    @extend_schema(
+        summary=_("四库变动"),
+        description=_("领导和管理员将项目移入另一个库并写明原因；记录变动和修改人，提交后重新汇总。"),
+        request=PoolMoveWriteSerializer,
+        responses={201: PoolMoveSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="pool-move", permission_classes=[ReadOnlyOrPlanner])
+    def pool_move(self, request, pk=None):
+        project = self.get_object()
+        data = PoolMoveWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = services.project_pool_move(project=project, actor=request.user, **data.validated_data)
+        return Response(PoolMoveSerializer(move).data, status=status.HTTP_201_CREATED)
 
     def _read(self, project):
         # Answer a write with the shape a read gives, fetched again through the selector.

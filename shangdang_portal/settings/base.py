@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
         "SignalEnum": "projects.models.Signal",
         "ScopeKindEnum": "investment.models.ScopeKind",
         "RollupScopeEnum": "investment.models.RollupScope",
+        "PoolEnum": "projects.models.Pool",
     },
 }
 

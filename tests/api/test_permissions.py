@@ -8,9 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from investment.campaigns import services as campaign_services
+from projects import services as project_services
 from projects.models import ProgressReport
 from projects.progress import xlsx
-from tests.factories import ProgressReportFactory
+from shangdang_portal.row_versions import row_version
+from tests.factories import AnnualPlanFactory, MilestoneFactory, ProgressReportFactory
 
 from .conftest import ROLES
 
@@ -23,8 +26,6 @@ READ_ONLY = {
     "source-report": "report",
     "indicator": "indicator",
     "figure": "figure",
-    "target": "target",
-    "campaign-year": "year",
 }
 
 
@@ -45,6 +46,10 @@ REPORTERS = statuses(403, anonymous=401, staff=200, staff_unassigned=404, admin=
 REPORTERS_CREATE = statuses(403, anonymous=401, staff=201, staff_unassigned=404, admin=201)
 REVIEWERS = statuses(403, anonymous=401, reviewer=200, admin=200)
 FOLLOWERS = statuses(200, anonymous=401, staff_unassigned=404)
+# Planning inputs (annual plans, targets, campaign years): officials and admins write.
+PLANNERS = statuses(403, anonymous=401, official=200, admin=200)
+PLANNERS_CREATE = statuses(403, anonymous=401, official=201, admin=201)
+PLANNERS_DELETE = statuses(403, anonymous=401, official=204, admin=204)
 
 
 def api(name: str, *args) -> str:
@@ -193,7 +198,119 @@ def _cases():
             _filled_sheet,
         ),
     ]
+    cases += _planning_cases()
     return cases
+
+
+def _versioned(key: str, fields: tuple[str, ...], **values):
+    """A write's body naming the version of the world's object under `key` (the If-Match tests are elsewhere)."""
+    return lambda w: {**values, "version": row_version(w[key], fields)}
+
+
+def _planning_cases():
+    plan_fields = campaign_services.ANNUAL_PLAN_VERSION_FIELDS
+    target_fields = campaign_services.TARGET_VERSION_FIELDS
+    year_fields = campaign_services.CAMPAIGN_YEAR_VERSION_FIELDS
+    plan = lambda w: api("annual-plan-detail", w["plan"].pk)  # noqa: E731
+    hidden_plan = lambda w: api("annual-plan-detail", w["hidden_plan"].pk)  # noqa: E731
+    target = lambda w: api("target-detail", w["target"].pk)  # noqa: E731
+    year = lambda w: api("campaign-year-detail", w["year"].pk)  # noqa: E731
+    milestone_fields = project_services.MILESTONE_VERSION_FIELDS
+    milestone = lambda w: api("milestone-detail", w["milestone"].pk)  # noqa: E731
+    hidden_milestone = lambda w: api("milestone-detail", w["hidden_milestone"].pk)  # noqa: E731
+    return [
+        (
+            "project pool move",
+            "post",
+            lambda w: api("project-pool-move", w["public"].pk),
+            PLANNERS_CREATE,
+            lambda w: {"to_pool": "operating", "reason": "已达产"},
+        ),
+        (
+            "hidden project pool move",
+            "post",
+            lambda w: api("project-pool-move", w["other_private"].pk),
+            # Staff are refused before the project is looked up; anonymous callers first need to sign in.
+            statuses(403, anonymous=401, official=201, admin=201),
+            lambda w: {"to_pool": "construction", "reason": "开工"},
+        ),
+        ("milestone list", "get", lambda w: api("milestone-list"), ALL_200),
+        ("milestone detail", "get", milestone, ALL_200),
+        (
+            "hidden milestone detail",
+            "get",
+            hidden_milestone,
+            statuses(200, anonymous=404, staff=404, staff_unassigned=404),
+        ),
+        (
+            "milestone create",
+            "post",
+            lambda w: api("milestone-list"),
+            PLANNERS_CREATE,
+            lambda w: {"project": w["public"].pk, "kind": "signed", "actual_date": "2024-01-05"},
+        ),
+        (
+            "milestone patch",
+            "patch",
+            milestone,
+            PLANNERS,
+            _versioned("milestone", milestone_fields, planned_date="2024-02-01", planned_precision="month"),
+        ),
+        ("milestone delete", "delete", milestone, PLANNERS_DELETE, _versioned("milestone", milestone_fields)),
+        ("annual-plan list", "get", lambda w: api("annual-plan-list"), ALL_200),
+        ("annual-plan detail", "get", plan, ALL_200),
+        (
+            "hidden annual-plan detail",
+            "get",
+            hidden_plan,
+            statuses(200, anonymous=404, staff=404, staff_unassigned=404),
+        ),
+        (
+            "annual-plan create",
+            "post",
+            lambda w: api("annual-plan-list"),
+            PLANNERS_CREATE,
+            lambda w: {"project": w["private"].pk, "year": 2025, "planned_investment": "300.00"},
+        ),
+        ("annual-plan put", "put", plan, PLANNERS, _versioned("plan", plan_fields, planned_investment="9.00")),
+        ("annual-plan patch", "patch", plan, PLANNERS, _versioned("plan", plan_fields, planned_investment="8")),
+        ("annual-plan delete", "delete", plan, PLANNERS_DELETE, _versioned("plan", plan_fields)),
+        (
+            "hidden annual-plan patch",
+            "patch",
+            hidden_plan,
+            PLANNERS,
+            _versioned("hidden_plan", plan_fields, planned_investment="7"),
+        ),
+        ("target list", "get", lambda w: api("target-list"), ALL_200),
+        ("target detail", "get", target, ALL_200),
+        (
+            "target create",
+            "post",
+            lambda w: api("target-list"),
+            PLANNERS_CREATE,
+            lambda w: {"year": 2024, "indicator": "fixed_asset_investment", "park": w["zone"].pk, "value": "5"},
+        ),
+        ("target patch", "patch", target, PLANNERS, _versioned("target", target_fields, value="15")),
+        ("target delete", "delete", target, PLANNERS_DELETE, _versioned("target", target_fields)),
+        ("campaign-year list", "get", lambda w: api("campaign-year-list"), ALL_200),
+        ("campaign-year detail", "get", year, ALL_200),
+        (
+            "campaign-year create",
+            "post",
+            lambda w: api("campaign-year-list"),
+            PLANNERS_CREATE,
+            lambda w: {"year": 2025},
+        ),
+        ("campaign-year patch", "patch", year, PLANNERS, _versioned("year", year_fields, red_lag_points="25")),
+        (
+            "campaign-year delete",
+            "delete",
+            year,
+            statuses(403, anonymous=401, official=405, admin=405),
+            _versioned("year", year_fields),
+        ),
+    ]
 
 
 CASES = _cases()
@@ -208,7 +325,17 @@ def matrix_world(world, accounts):
     )
     submitted = ProgressReport.objects.get(project=public, status=ProgressReport.Status.SUBMITTED)
     approved = ProgressReport.objects.get(project=public, period=datetime.date(2024, 6, 1))
-    return world | {"draft": draft, "submitted": submitted, "approved": approved}
+    plan = AnnualPlanFactory(project=public, campaign_year=world["year"])
+    hidden_plan = AnnualPlanFactory(project=world["other_private"], campaign_year=world["year"])
+    return world | {
+        "draft": draft,
+        "submitted": submitted,
+        "approved": approved,
+        "plan": plan,
+        "hidden_plan": hidden_plan,
+        "milestone": public.milestones.get(kind="started"),
+        "hidden_milestone": MilestoneFactory(project=world["other_private"], kind="started"),
+    }
 
 
 def _payload(world, method):
