@@ -203,7 +203,9 @@ def demo_clear(*, rollup: bool = True) -> Counter:
         for campaign_year in CampaignYear.objects.filter(is_synthetic=True):
             try:
                 with transaction.atomic():
+                    pk = campaign_year.pk
                     campaign_year.delete()  # its roll-ups, signals and rankings go with it
+                    _forget_history(CampaignYear, "id", [pk])  # the demo's year leaves no trace
                 removed["campaign years"] += 1
             except ProtectedError:
                 # Someone has since entered real plans or targets for the year: it stays, as a real year.

@@ -180,3 +180,11 @@ def test_the_plans_page_in_english(world, plan, client_as):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("plans:annual-plans", args=[2025]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2025 plans" in page and "Signal rules" in page
+
+
+def test_the_header_links_the_planning_pages_for_officials_only(client_as):
+    from django.urls import reverse
+
+    link = f'href="{reverse("plans:index")}"'
+    assert link in client_as("official").get(reverse("projects:list")).content.decode()
+    assert link not in client_as("staff").get(reverse("projects:list")).content.decode()

@@ -139,3 +139,13 @@ def test_query_counts_do_not_grow_with_the_number_of_years(client, rolled_up, to
     call_command("rollup", "--year", "2023", verbosity=0)
     many = _counts(client)
     assert few == many
+
+
+def test_the_main_navigation_keeps_the_year_asked_for(client, report_data):
+    from django.urls import reverse
+
+    html = client.get(reverse("dashboards:rankings"), {"year": "2025"}).content.decode()
+    assert f'href="{reverse("dashboards:pipeline")}?year=2025"' in html
+    assert f'href="{reverse("dashboards:overview")}?year=2025"' in html
+    plain = client.get(reverse("dashboards:rankings")).content.decode()
+    assert f'href="{reverse("dashboards:pipeline")}"' in plain
