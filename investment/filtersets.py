@@ -5,7 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from parks.models import Park, Region
-from parks.selectors import park_subtree_ids
+from projects.filtersets import ProjectPlaceFilterSet
 from projects.models import Batch, Company, Pool, Project, Signal
 from shangdang_portal.filtering import StableOrderingFilter, text_search
 
@@ -118,20 +118,10 @@ class CampaignYearFilterSet(django_filters.FilterSet):
         fields = ["year"]
 
 
-class AnnualPlanFilterSet(django_filters.FilterSet):
+class AnnualPlanFilterSet(ProjectPlaceFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("项目名称或别名中包含的文字"))
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), field_name="project__region", label=_("区域"), help_text=_("区域 id")
-    )
-    park = django_filters.ModelChoiceFilter(
-        queryset=Park.objects.all(),
-        field_name="project__park",
-        method="in_park",
-        label=_("园区"),
-        help_text=_("园区 id；含下级园区"),
-    )
     ordering = StableOrderingFilter(
         fields=(("campaign_year__year", "year"), ("project__name", "project"), ("planned_investment", "planned")),
         default=("-campaign_year__year", "project__name"),
@@ -145,9 +135,6 @@ class AnnualPlanFilterSet(django_filters.FilterSet):
         if not value.strip():
             return queryset
         return queryset.filter(text_search(value, ["project__name"], ["project__aliases"]))
-
-    def in_park(self, queryset, name, value):
-        return queryset.filter(project__park_id__in=park_subtree_ids(value)) if value else queryset
 
 
 ROLLUP_SCOPES = RollupScope.choices

@@ -144,7 +144,26 @@ class ProjectFilterSet(django_filters.FilterSet):
 PERIOD_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProjectPlaceFilterSet(django_filters.FilterSet):
+    """`region` and `park` (with the parks below it) for rows that belong to a project: progress reports,
+    annual plans. One definition, so every list narrows to a place the same way."""
+
+    region = django_filters.ModelChoiceFilter(
+        queryset=Region.objects.all(), field_name="project__region", label=_("区域"), help_text=_("区域 id")
+    )
+    park = django_filters.ModelChoiceFilter(
+        queryset=Park.objects.all(),
+        field_name="project__park",
+        method="in_park",
+        label=_("园区"),
+        help_text=_("园区 id；包含其下属园区和园中园的项目"),
+    )
+
+    def in_park(self, queryset, name, value):
+        return queryset.filter(project__park_id__in=park_subtree_ids(value)) if value else queryset
+
+
+class ProgressReportFilterSet(ProjectPlaceFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
     status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("状态"))
     period = django_filters.DateFilter(
@@ -163,16 +182,6 @@ class ProgressReportFilterSet(django_filters.FilterSet):
         input_formats=PERIOD_INPUT_FORMATS,
         label=_("月份止"),
         help_text=_("YYYY-MM，含该月"),
-    )
-    region = django_filters.ModelChoiceFilter(
-        queryset=Region.objects.all(), field_name="project__region", label=_("区域"), help_text=_("区域 id")
-    )
-    park = django_filters.ModelChoiceFilter(
-        queryset=Park.objects.all(),
-        field_name="project__park",
-        method="in_park",
-        label=_("园区"),
-        help_text=_("园区 id；包含其下属园区和园中园的项目"),
     )
     ordering = StableOrderingFilter(
         fields=(
@@ -195,9 +204,6 @@ class ProgressReportFilterSet(django_filters.FilterSet):
 
     def in_month(self, queryset, name, value):
         return queryset.filter(period=value.replace(day=1)) if value else queryset
-
-    def in_park(self, queryset, name, value):
-        return queryset.filter(project__park_id__in=park_subtree_ids(value)) if value else queryset
 
 
 class MilestoneFilterSet(django_filters.FilterSet):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 from shangdang_portal.money import MONEY
+from shangdang_portal.row_versions import FieldChange
 
 from ..filtersets import ProgressReportFilterSet
 from ..models import Milestone, Notification, ProgressReport, Project, counted_reports
@@ -157,14 +158,6 @@ def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notificati
 
 
 # --- history -------------------------------------------------------------------------------
-
-
-@dataclass
-class FieldChange:
-    field: str
-    label: str
-    before: object
-    after: object
 
 
 @dataclass
