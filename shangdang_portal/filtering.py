@@ -17,6 +17,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         super().__init__(*args, **kwargs)
 
     def filter(self, qs, value):
+        value = [p for p in value or [] if p and p.strip("-")]  # `ordering=,` or `-` name no field: ignored
         ordering = [self.get_ordering_value(p) for p in value] if value else list(self.default)
         keys = {o.lstrip("-") for o in ordering}
         if "pk" not in keys and "id" not in keys:

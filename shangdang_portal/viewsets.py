@@ -12,6 +12,10 @@ from .export import ExportMixin
 from .permissions import ReadOnlyOrAdmin, ReadOnlyOrPlanner
 from .row_versions import StaleRow, row_version
 
+# A row id in a URL: digits only, and few enough to fit a 64-bit key, so `/rankings/abc/` or an id too large
+# for the column is a plain 404 at routing, before any query is built from it.
+ID_IN_URL = r"[0-9]{1,18}"
+
 
 class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """List (paginated, filterable, exportable) and retrieve. get_queryset() must call the app's selector,
@@ -19,6 +23,7 @@ class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 
     filter_backends = [DjangoFilterBackend]
     permission_classes = [ReadOnlyOrAdmin]
+    lookup_value_regex = ID_IN_URL
 
 
 class PortalModelViewSet(ExportMixin, viewsets.ModelViewSet):
@@ -26,6 +31,7 @@ class PortalModelViewSet(ExportMixin, viewsets.ModelViewSet):
 
     filter_backends = [DjangoFilterBackend]
     permission_classes = [ReadOnlyOrAdmin]
+    lookup_value_regex = ID_IN_URL
 
 
 class VersionConflict(exceptions.APIException):
