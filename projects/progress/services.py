@@ -226,6 +226,22 @@ def progress_report_submit(*, report: ProgressReport, actor, version: int | None
     return report
 
 
+def _has_written(report: ProgressReport, user) -> bool:
+    """Whether the user wrote any of the report: created it, or saved a change to it (the history has every
+    save with its user). A reviewer who is also staff may not approve what they typed, whoever created it."""
+    if report.created_by_id == user.pk:
+        return True
+    fields = ProgressReport.EDITABLE_FIELDS
+    previous = None
+    for record in report.history.order_by("history_date", "history_id"):
+        # Reviewing (returning, approving) saves the report too; only a change of its content counts.
+        wrote = previous is None or any(getattr(record, f) != getattr(previous, f) for f in fields)
+        if wrote and record.history_user_id == user.pk:
+            return True
+        previous = record
+    return False
+
+
 @transaction.atomic
 def progress_report_approve(*, report: ProgressReport, reviewer, version: int | None = None) -> ProgressReport:
     """Approves a submitted report; it is locked from now on and, if a correction, replaces its original."""
@@ -233,7 +249,7 @@ def progress_report_approve(*, report: ProgressReport, reviewer, version: int | 
     report = _claim(report, version)
     if report.status != Status.SUBMITTED:
         raise ValidationError({"status": _("只有待审核的报告可以审核通过。")}, code="invalid_state")
-    if report.created_by_id == reviewer.pk:
+    if _has_written(report, reviewer):
         raise PermissionDenied(_("不能审核自己填报的报告。"))
     _validate(report)
     report.status = Status.APPROVED

@@ -171,6 +171,33 @@ def test_reviewer_cannot_approve_own_report(project, reviewer, months):
         services.progress_report_approve(report=report, reviewer=reviewer)
 
 
+def test_a_reviewer_who_edited_someone_elses_report_cannot_approve_it(project, staff_user, reviewer, months):
+    """Staff and reviewer at once: changing the amount of a colleague's report makes it theirs too."""
+    project.staff.add(reviewer)
+    from django.contrib.auth.models import Group
+
+    reviewer.groups.add(Group.objects.get_or_create(name="staff")[0])
+    reviewer._portal_roles = None
+    report = draft(project, staff_user, months[0])
+    report = services.progress_report_update(
+        report=report, version=report.version, actor=reviewer, investment_completed=Decimal("77")
+    )
+    report = services.progress_report_submit(report=report, actor=staff_user)
+    with pytest.raises(PermissionDenied):
+        services.progress_report_approve(report=report, reviewer=reviewer)
+
+
+def test_a_reviewer_who_returned_a_report_may_approve_it_once_resubmitted(project, staff_user, reviewer, months):
+    """Reviewing saves the report too (status, note), but that is not writing it."""
+    report = services.progress_report_submit(report=draft(project, staff_user, months[0]), actor=staff_user)
+    report = services.progress_report_return(report=report, reviewer=reviewer, review_note="补充照片")
+    report = services.progress_report_update(
+        report=report, version=report.version, actor=staff_user, narrative="已补充"
+    )
+    report = services.progress_report_submit(report=report, actor=staff_user)
+    assert services.progress_report_approve(report=report, reviewer=reviewer).status == Status.APPROVED
+
+
 def test_a_report_without_a_creator_can_be_reviewed(project, staff_user, reviewer, months):
     """Rows loaded from the report data or generated have no creator; review must still work on them."""
     report = ProgressReport.objects.create(
