@@ -20,6 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import JSONRenderer
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -50,10 +51,18 @@ def csv_safe(value):
     return f"'{value}" if _formula_like(value) else value
 
 
+def xlsx_text(value):
+    """Text an XLSX cell can hold: the XML control characters openpyxl refuses (a stray \x0b pasted into a
+    narrative) are dropped, so one such character cannot make a whole export fail."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_safe_row(sheet, row: Iterable) -> list:
-    """A row for `sheet.append` where formula-like text is a string cell, not a live formula."""
+    """A row for `sheet.append` where formula-like text is a string cell, not a live formula, and control
+    characters are dropped."""
     safe = []
     for value in row:
+        value = xlsx_text(value)
         if _formula_like(value):
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"

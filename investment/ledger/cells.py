@@ -109,6 +109,10 @@ def number_text(value) -> str:
     return format(dec, "f")
 
 
+# C0 control characters other than tab and line breaks: never meant as text, and an XLSX cell cannot hold them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_text(value) -> str | None:
     """Text as written: trimmed, runs of blanks (including full-width ones) made one space, blank lines dropped."""
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
@@ -117,10 +121,13 @@ def parse_text(value) -> str | None:
         text = value.isoformat()
     else:
         # Line breaks inside a cell (建设内容 often has them) stay; other runs of blanks become one space.
-        lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in str(value or "").splitlines())
+        text = CONTROL_CHARACTERS.sub("", str(value or ""))  # a stray \x0b pasted from elsewhere
+        lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in text.splitlines())
         text = "\n".join(line for line in lines if line)
     if is_empty(text):
         return None
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]  # the apostrophe a CSV export put before formula-like text (shangdang_portal.export)
     return text
 
 

@@ -10,6 +10,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from shangdang_portal.export import csv_safe, xlsx_safe_row
+
 from . import cells
 from .columns import COLUMNS, Column
 
@@ -98,7 +100,8 @@ def _write_csv(rows, headers) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for out in _cells(rows, COLUMNS):
-        writer.writerow([format(value, "f") if isinstance(value, Decimal) else value for value in out])
+        # Text that Excel would run as a formula gets the apostrophe Excel itself uses; the reader drops it.
+        writer.writerow([format(value, "f") if isinstance(value, Decimal) else csv_safe(value) for value in out])
     # The BOM makes Excel on Chinese Windows open UTF-8 instead of guessing GBK.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -118,7 +121,8 @@ def _write_xlsx(rows, headers, title) -> bytes:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     count = 0
     for out in _cells(rows, COLUMNS):
-        sheet.append(out)
+        # Formula-like text stays a text cell; control characters a cell cannot hold are dropped.
+        sheet.append(xlsx_safe_row(sheet, out))
         count += 1
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)

@@ -33,3 +33,18 @@ def test_an_ordering_by_an_unknown_name_is_a_field_error(api_client_as):
     response = api_client_as("official").get(reverse("api:project-list"), {"ordering": " , "})
     assert response.status_code == 400
     assert "ordering" in response.json()["error"]["fields"]
+
+
+def test_a_control_character_in_stored_text_does_not_break_the_xlsx_export(api_client_as):
+    import io
+
+    import openpyxl
+
+    from tests.factories import ProjectFactory
+
+    ProjectFactory(name="第一期\x0b第二期")
+    response = api_client_as("official").get(reverse("api:project-list"), {"format": "xlsx"})
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    values = [c for row in openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True) for c in row]
+    assert "第一期第二期" in values

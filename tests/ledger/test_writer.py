@@ -121,3 +121,19 @@ def test_the_template_reads_as_an_empty_ledger_with_every_column(format):
 def test_an_unknown_format_is_a_programming_error():
     with pytest.raises(ValueError):
         write_ledger([], format="pdf")
+
+
+@pytest.mark.parametrize("format", ["xlsx", "csv"])
+def test_formula_like_text_and_control_characters_cannot_harm_the_export(format):
+    rows = [{"name": '=HYPERLINK("http://example.org")项目', "note": "备注\x0b含控制字符", "description": "+1 新建"}]
+    content = write_ledger(rows, format=format)
+    if format == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        cells = [c for row in sheet.iter_rows() for c in row if c.value and str(c.value).startswith("=")]
+        assert cells and all(c.data_type == "s" for c in cells)  # a text cell, never a formula
+    else:
+        assert "'=HYPERLINK" in content.decode("utf-8-sig")
+    (row,) = read_ledger(content, filename=f"x.{format}").rows
+    assert row.values["name"] == rows[0]["name"]
+    assert row.values["description"] == "+1 新建"
+    assert row.values["note"] == "备注含控制字符"
