@@ -1,5 +1,5 @@
 """Staff pages of the monthly progress workflow, mounted under /progress/: my projects, the month's report
-form, returned reports, the reviewer's queue with bulk approval, report and project history, notifications
+form, returned reports, the reviewer's queue with bulk approval, report and project history, notifications,
 the XLSX bulk entry and the officials' obstacle list (问题清单).
 A project or report the user may not see answers 404, as the API does."""
 
