@@ -19,6 +19,8 @@ from .models import (
     PriorityLevel,
     ProgressReport,
     Project,
+    ProjectContact,
+    ProjectIssue,
     Signal,
 )
 
@@ -218,3 +220,24 @@ class MilestoneFilterSet(django_filters.FilterSet):
     class Meta:
         model = Milestone
         fields = ["project", "kind", "batch"]
+
+
+class ContactFilterSet(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    role = django_filters.MultipleChoiceFilter(choices=ProjectContact.Role.choices, label=_("角色"))
+
+    class Meta:
+        model = ProjectContact
+        fields = ["project", "role"]
+
+
+class ProjectIssueFilterSet(django_filters.FilterSet):
+    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    status = django_filters.MultipleChoiceFilter(choices=ProjectIssue.Status.choices, label=_("状态"))
+    department = django_filters.CharFilter(
+        lookup_expr="icontains", label=_("责任部门"), help_text=_("责任部门名称中包含的文字")
+    )
+
+    class Meta:
+        model = ProjectIssue
+        fields = ["project", "status", "department"]

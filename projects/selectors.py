@@ -9,8 +9,8 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
 
-from .filtersets import CompanyFilterSet, MilestoneFilterSet, ProjectFilterSet
-from .models import Company, Milestone, ProgressReport, Project, counted_reports
+from .filtersets import CompanyFilterSet, ContactFilterSet, MilestoneFilterSet, ProjectFilterSet
+from .models import Company, Milestone, ProgressReport, Project, ProjectContact, counted_reports
 
 # --- projects and companies --------------------------------------------------------------------
 
@@ -27,6 +27,8 @@ def visible_projects(user) -> QuerySet[Project]:
 
 
 def _contacts_visible(user):
+    """Whether the user may see a project's contacts (names and phone numbers): the query form of
+    permissions.can_see_contacts, as an annotation on projects."""
     if roles.can_read_all(user):
         return Value(True, output_field=BooleanField())
     if roles.STAFF in roles.roles_of(user):
@@ -80,3 +82,10 @@ def milestone_list(*, user, filters: dict | None = None) -> QuerySet[Milestone]:
     """The milestones of the projects the user may see (the others answer 404)."""
     queryset = Milestone.objects.filter(project__in=visible_projects(user)).select_related("project", "batch")
     return apply_filterset(MilestoneFilterSet, filters, queryset.order_by("project__name", "kind", "pk"))
+
+
+def contact_list(*, user, filters: dict | None = None) -> QuerySet[ProjectContact]:
+    """The 三个一 contacts of the projects whose contacts the user may see (_contacts_visible); none for others."""
+    projects = Project.objects.annotate(contacts_visible=_contacts_visible(user)).filter(contacts_visible=True)
+    queryset = ProjectContact.objects.filter(project__in=projects.values("pk")).select_related("project")
+    return apply_filterset(ContactFilterSet, filters, queryset.order_by("project__name", "project_id", "role", "pk"))

@@ -1,5 +1,5 @@
-"""Writes to the project register: project create and update, pool moves, milestones; keyword-only, validated with
-full_clean(), one transaction each, recording who changed what."""
+"""Writes to the project register: project create and update, pool moves, milestones, 三个一 contacts;
+keyword-only, validated with full_clean(), one transaction each, recording who changed what."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from shangdang_portal.row_versions import lock_and_check
 
 from . import hooks
-from .models import DatePrecision, Milestone, PoolMove, Project
+from .models import DatePrecision, Milestone, PoolMove, Project, ProjectContact
 
 # The fields a project is written through (the API's write serializer lists the same, plus `staff`).
 PROJECT_FIELDS = set(Project.EDITABLE_FIELDS)
@@ -136,3 +136,32 @@ def project_pool_move(*, project: Project, to_pool: str, reason: str, actor, mov
     project_save(project=project, actor=actor)
     _register_changed_on_commit(project.pk)
     return move
+
+
+# The fields a contact's row version is computed from: all a writer may change.
+CONTACT_VERSION_FIELDS = ("project", "role", "name", "title", "phone")
+
+
+@transaction.atomic
+def contact_save(*, contact: ProjectContact, actor, version: str | None = None) -> ProjectContact:
+    """Create or change one of a project's 三个一 contacts (包联领导, 专职推进干部, 常驻联络员), recording
+    who did it."""
+    lock_and_check(ProjectContact, contact.pk, version, CONTACT_VERSION_FIELDS)
+    contact.name = (contact.name or "").strip()
+    contact.title = (contact.title or "").strip()
+    contact.phone = (contact.phone or "").strip()
+    twins = ProjectContact.objects.filter(project_id=contact.project_id, role=contact.role).exclude(pk=contact.pk)
+    if contact.project_id and twins.exists():
+        # The database refuses it too (contact_one_per_role); said here so the message names the field.
+        raise ValidationError({"role": _("该项目已有此角色的包联人员。")})
+    contact.full_clean()
+    contact._history_user = actor
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: ProjectContact, actor, version: str | None = None) -> None:
+    lock_and_check(ProjectContact, contact.pk, version, CONTACT_VERSION_FIELDS)
+    contact._history_user = actor
+    contact.delete()

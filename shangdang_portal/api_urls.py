@@ -14,8 +14,10 @@ from investment.api.rollups import (
 )
 from investment.api.views import FigureViewSet, IndicatorViewSet, SourceReportViewSet
 from parks.api.views import ParkViewSet, RegionViewSet
+from projects.api.contacts import ContactViewSet
 from projects.api.milestones import MilestoneViewSet
 from projects.api.views import CompanyViewSet, IndustryChainViewSet, ProjectViewSet
+from projects.progress.api.obstacles import ObstacleViewSet
 from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
 from .api_tokens import TokenViewSet
@@ -27,7 +29,9 @@ router.register("industry-chains", IndustryChainViewSet, basename="industry-chai
 router.register("companies", CompanyViewSet, basename="company")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("contacts", ContactViewSet, basename="contact")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("obstacles", ObstacleViewSet, basename="obstacle")
 router.register("source-reports", SourceReportViewSet, basename="source-report")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")

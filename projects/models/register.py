@@ -352,6 +352,7 @@ class ProjectContact(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=30, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("包联人员")

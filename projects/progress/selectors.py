@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
@@ -16,8 +16,8 @@ from shangdang_portal.filtering import apply_filterset
 from shangdang_portal.money import MONEY
 from shangdang_portal.row_versions import FieldChange
 
-from ..filtersets import ProgressReportFilterSet
-from ..models import Milestone, Notification, ProgressReport, Project, counted_reports
+from ..filtersets import ProgressReportFilterSet, ProjectIssueFilterSet
+from ..models import Milestone, Notification, ProgressReport, Project, ProjectIssue, counted_reports
 from . import hooks
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
@@ -74,6 +74,23 @@ def progress_visible_projects(user) -> QuerySet[Project]:
     if roles.can_read_all(user):
         return Project.objects.all()
     return reporting_projects(user)
+
+
+def issue_list(*, user, filters: dict | None = None) -> QuerySet[ProjectIssue]:
+    """The obstacles (问题清单) of the projects whose progress the user follows, open ones first (raised, then
+    assigned), newest first within each; filtered by ProjectIssueFilterSet."""
+    open_first = Case(
+        When(status=ProjectIssue.Status.RAISED, then=Value(0)),
+        When(status=ProjectIssue.Status.ASSIGNED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    queryset = (
+        ProjectIssue.objects.filter(project__in=progress_visible_projects(user).values("pk"))
+        .select_related("project", "raised_by")
+        .order_by(open_first, "-raised_on", "-pk")
+    )
+    return apply_filterset(ProjectIssueFilterSet, filters, queryset)
 
 
 def progress_report_list(*, user, filters: dict | None = None) -> QuerySet[ProgressReport]:

@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from shangdang_portal import roles
-from shangdang_portal.permissions import can_edit_progress, is_reviewer
+from shangdang_portal.permissions import can_edit_plans, can_edit_progress, is_reviewer
+from shangdang_portal.row_versions import lock_and_check
 
 from ..models import (
     EARLIEST_PERIOD,
@@ -70,6 +71,13 @@ def _require_reporter(user, project: Project) -> None:
 def _require_reviewer(user) -> None:
     if not is_reviewer(user):
         raise PermissionDenied(_("只有审核人员可以审核进度报告。"))
+
+
+def _require_issue_handler(user) -> None:
+    # Assigning an obstacle to a department and closing it is the officials' coordination work, as are
+    # the planning inputs: the same people (officials and admins) do both.
+    if not can_edit_plans(user):
+        raise PermissionDenied(_("只有领导干部和管理员可以交办或办结问题。"))
 
 
 # --- validation shared by every write ------------------------------------------------------------
@@ -389,33 +397,43 @@ def issue_raise(*, project: Project, description: str, actor, report: ProgressRe
     return issue
 
 
+# The fields an obstacle's row version is computed from (shangdang_portal.row_versions): those its steps change.
+ISSUE_VERSION_FIELDS = ("status", "department", "resolution")
+# Left as they were by assign and resolve: who raised an obstacle may be a deleted account (SET_NULL).
+_KEPT_ON_STEPS = ["raised_by"]
+
+
 @transaction.atomic
-def issue_assign(*, issue: ProjectIssue, department: str, actor) -> ProjectIssue:
-    _require_reviewer(actor)
+def issue_assign(*, issue: ProjectIssue, department: str, actor, version: str | None = None) -> ProjectIssue:
+    """Hand an obstacle to the department responsible (again, if it was already assigned)."""
+    _require_issue_handler(actor)
+    lock_and_check(ProjectIssue, issue.pk, version, ISSUE_VERSION_FIELDS)
     if issue.status == ProjectIssue.Status.RESOLVED:
         raise ValidationError({"status": _("已解决的问题不能再交办。")})
-    if not department.strip():
+    if not (department or "").strip():
         raise ValidationError({"department": _("请填写责任部门。")})
     issue.department = department.strip()
     issue.status = ProjectIssue.Status.ASSIGNED
     issue.assigned_on = timezone.localdate()
-    issue.full_clean()
+    issue.full_clean(exclude=_KEPT_ON_STEPS)
     issue._history_user = actor
     issue.save()
     return issue
 
 
 @transaction.atomic
-def issue_resolve(*, issue: ProjectIssue, resolution: str, actor) -> ProjectIssue:
-    _require_reviewer(actor)
+def issue_resolve(*, issue: ProjectIssue, resolution: str, actor, version: str | None = None) -> ProjectIssue:
+    """Close an assigned obstacle with a note on how it was resolved."""
+    _require_issue_handler(actor)
+    lock_and_check(ProjectIssue, issue.pk, version, ISSUE_VERSION_FIELDS)
     if issue.status != ProjectIssue.Status.ASSIGNED:
         raise ValidationError({"status": _("只有已交办的问题可以标记为解决。")})
-    if not resolution.strip():
+    if not (resolution or "").strip():
         raise ValidationError({"resolution": _("请填写解决情况。")})
     issue.resolution = resolution.strip()
     issue.status = ProjectIssue.Status.RESOLVED
     issue.resolved_on = timezone.localdate()
-    issue.full_clean()
+    issue.full_clean(exclude=_KEPT_ON_STEPS)
     issue._history_user = actor
     issue.save()
     return issue

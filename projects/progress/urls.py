@@ -16,6 +16,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.return_report, name="return"),
     path("reports/<int:pk>/correct/", views.correct_report, name="correct"),
     path("corrections/<int:pk>/", views.correction_form, name="correction"),
+    path("obstacles/", views.obstacles, name="obstacles"),
     path("notifications/", views.notifications, name="notifications"),
     path("xlsx/template/", views.xlsx_template, name="xlsx-template"),
     path("xlsx/upload/", views.xlsx_upload, name="xlsx-upload"),

@@ -1,6 +1,7 @@
 """Staff pages of the monthly progress workflow, mounted under /progress/: my projects, the month's report
-form, returned reports, the reviewer's queue with bulk approval, report and project history, notifications
-and the XLSX bulk entry. A project or report the user may not see answers 404, as the API does."""
+form, returned reports, the reviewer's queue with bulk approval, report and project history, notifications,
+the XLSX bulk entry and the officials' obstacle list (问题清单).
+A project or report the user may not see answers 404, as the API does."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shangdang_portal.permissions import can_edit_progress, is_reviewer
+from shangdang_portal.permissions import can_edit_plans, can_edit_progress, is_reviewer
+from shangdang_portal.row_versions import StaleRow, row_version
 
-from ..models import EARLIEST_PERIOD, MAX_ID, ProgressReport
+from ..filtersets import ProjectIssueFilterSet
+from ..models import EARLIEST_PERIOD, MAX_ID, ProgressReport, ProjectIssue
 from . import selectors, services, xlsx
 from .forms import ProgressReportForm, ReturnForm
 
@@ -317,5 +320,54 @@ def xlsx_upload(request):
         request,
         "projects/progress/xlsx_upload.html",
         {"errors": errors, "saved": saved, "period": selectors.current_period()},
+        status=status,
+    )
+
+
+OBSTACLE_STEPS = {"assign": ("department", services.issue_assign), "resolve": ("resolution", services.issue_resolve)}
+
+
+@login_required
+def obstacles(request):
+    """问题清单 for officials and admins: open obstacles first, filtered as the API's; each row has a small form
+    to assign it to a department or resolve it, sent with the row's version so a stale one is refused."""
+    if not can_edit_plans(request.user):
+        raise PermissionDenied(_("只有领导干部和管理员可以交办或办结问题。"))
+    visible = selectors.issue_list(user=request.user)
+    failed: dict = {}
+    status = 200
+    if request.method == "POST":
+        raw = request.POST.get("issue", "")
+        if not (raw.isdigit() and 0 < int(raw) <= MAX_ID):
+            raise Http404
+        issue = _visible(visible, int(raw))
+        step = request.POST.get("step", "")
+        if step not in OBSTACLE_STEPS:
+            return HttpResponseBadRequest(_("未知的操作。"))
+        field, service = OBSTACLE_STEPS[step]
+        text = request.POST.get(field, "")
+        try:
+            service(issue=issue, actor=request.user, version=request.POST.get("version") or None, **{field: text})
+        except ValidationError as exc:
+            failed = {"pk": issue.pk, "step": step, "text": text, "errors": exc.messages}
+            status = 400
+        except StaleRow as exc:
+            failed = {"pk": issue.pk, "step": step, "text": text, "errors": [exc.message]}
+            status = 409
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(request.get_full_path())
+    filterset = ProjectIssueFilterSet(request.GET, queryset=visible)
+    queryset = filterset.qs if filterset.is_valid() else ProjectIssue.objects.none()
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    for issue in page:
+        issue.row_version = row_version(issue, services.ISSUE_VERSION_FIELDS)
+        issue.failed = failed if failed.get("pk") == issue.pk else None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/progress/obstacles.html",
+        {"filterset": filterset, "page": page, "query": query.urlencode(), "failed": failed},
         status=status,
     )

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from projects import services as project_services
 from projects.models import Notification, ProgressReport, Project, ProjectIssue
 from projects.progress import selectors, services
+from shangdang_portal import roles
+from tests.factories import UserFactory
 
 Status = ProgressReport.Status
 
@@ -307,20 +309,23 @@ def test_history_rows_carry_the_acting_user(project, staff_user, reviewer, month
     assert {c.field: (c.before, c.after) for c in newest.changes}["status"] == (Status.SUBMITTED, Status.APPROVED)
 
 
-def test_issue_is_raised_assigned_and_resolved(project, staff_user, reviewer):
+def test_issue_is_raised_assigned_and_resolved_by_an_official(project, staff_user, reviewer):
+    official = UserFactory(username="zhao", role=roles.OFFICIAL)
     issue = services.issue_raise(project=project, description="施工用电未接入", actor=staff_user)
     assert issue.status == ProjectIssue.Status.RAISED and issue.raised_on
     with pytest.raises(ValidationError) as err:
-        services.issue_resolve(issue=issue, resolution="已接入", actor=reviewer)
+        services.issue_resolve(issue=issue, resolution="已接入", actor=official)
     assert "status" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        services.issue_assign(issue=issue, department=" ", actor=reviewer)
+        services.issue_assign(issue=issue, department=" ", actor=official)
     assert "department" in err.value.message_dict
-    issue = services.issue_assign(issue=issue, department="区发改局", actor=reviewer)
+    issue = services.issue_assign(issue=issue, department="区发改局", actor=official)
     assert issue.status == ProjectIssue.Status.ASSIGNED and issue.assigned_on
-    issue = services.issue_resolve(issue=issue, resolution="供电公司已接入临时用电", actor=reviewer)
+    issue = services.issue_resolve(issue=issue, resolution="供电公司已接入临时用电", actor=official)
     assert issue.status == ProjectIssue.Status.RESOLVED and issue.resolved_on
-    assert issue.history.latest().history_user == reviewer
+    assert issue.history.latest().history_user == official
+    with pytest.raises(PermissionDenied):
+        services.issue_assign(issue=issue, department="区住建局", actor=reviewer)
 
 
 def test_notifications_are_marked_read(project, staff_user, reviewer, months):
