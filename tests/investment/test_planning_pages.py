@@ -185,6 +185,6 @@ def test_the_plans_page_in_english(world, plan, client_as):
 def test_the_header_links_the_planning_pages_for_officials_only(client_as):
     from django.urls import reverse
 
-    link = f'href="{reverse("plans:index")}"'
-    assert link in client_as("official").get(reverse("projects:list")).content.decode()
-    assert link not in client_as("staff").get(reverse("projects:list")).content.decode()
+    for link in (f'href="{reverse("plans:index")}"', f'href="{reverse("progress:obstacles")}"'):
+        assert link in client_as("official").get(reverse("projects:list")).content.decode()
+        assert link not in client_as("staff").get(reverse("projects:list")).content.decode()
