@@ -31,7 +31,8 @@ class MilestoneForm(forms.Form):
 
 
 class PoolMoveForm(forms.Form):
-    to_pool = forms.ChoiceField(label=gettext_lazy("新库"), choices=Pool.choices)
+    # No pool chosen at first: a move is never one click away by accident.
+    to_pool = forms.ChoiceField(label=gettext_lazy("新库"), choices=[("", "—"), *Pool.choices])
     reason = forms.CharField(label=gettext_lazy("变动原因"), max_length=300)
     moved_on = forms.DateField(label=gettext_lazy("日期"), required=False, widget=DATE_INPUT)
 

@@ -329,3 +329,8 @@ def test_a_pool_move_without_reason_or_to_the_same_pool_is_refused_field_by_fiel
     assert response.status_code == 400 and "新库必须不同于原库" in response.content.decode()
     started.project.refresh_from_db()
     assert started.project.pool == "reserve"
+
+
+def test_a_pool_move_names_the_pool(world, started, client_as):
+    response = client_as("official").post(reverse("dashboards:pool-move", args=[started.project_id]), {"reason": "x"})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
