@@ -11,4 +11,6 @@ urlpatterns = [
     path("rankings/", views.rankings, name="rankings"),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/milestones/", views.milestone_save, name="milestone-save"),
+    path("projects/<int:pk>/pool-move/", views.pool_move, name="pool-move"),
 ]

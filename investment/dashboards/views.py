@@ -4,24 +4,26 @@ and one project's file (一项目一档), the pages that compose every app's dat
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parks.models import Park, Region
-from projects.models import Milestone, Signal
+from projects.models import Milestone, Pool, Signal
 from projects.selectors import visible_projects
 from shangdang_portal.calendar import pro_rata
-from shangdang_portal.permissions import can_see_progress
+from shangdang_portal.permissions import can_edit_plans, can_see_progress
 from shangdang_portal.templatetags.portal import indicator_name, number, wan_yuan
 
 from ..models import BatchRate, Measure, PipelinePool, RollupSource
 from ..rollups.batches import STEPS as BATCH_STEPS
 from ..rollups.indicators import MILESTONE_INDICATORS
 from ..sources.views import figure_url
-from . import project_file, selectors
+from . import project_edits, project_file, selectors
 
 SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
 
@@ -352,6 +354,11 @@ def project_detail(request, pk: int):
     project = project_file.project_file_get(pk=pk, user=request.user)
     if project is None:
         raise Http404
+    return _project_page(request, project)
+
+
+def _project_page(request, project, *, milestone_form=None, changes=(), pool_form=None):
+    """The project file; after a refused save, with the refused form (its errors) in place and a 400."""
     choice, switch, error = _choose_year(request)
     if error:
         return error
@@ -365,6 +372,13 @@ def project_detail(request, pk: int):
     }
     # Who changed what is shown to the same people the history API answers (can_see_progress).
     show_history = can_see_progress(request.user, project)
+    refused = milestone_form is not None or pool_form is not None
+    edit = None
+    if can_edit_plans(request.user):
+        edit = {
+            "milestones": project_edits.milestone_rows(project, failed=milestone_form, changes=changes),
+            "pool_form": pool_form or project_edits.PoolMoveForm(),
+        }
     history = (
         list(project.history.select_related("history_user").order_by("-history_date")[:20]) if show_history else []
     )
@@ -380,5 +394,50 @@ def project_detail(request, pk: int):
             "signal": signal,
             "history": history,
             "show_history": show_history,
+            "edit": edit,
         },
+        status=400 if refused else 200,
     )
+
+
+def _visible_project_to_edit(request, pk: int):
+    """The project for a planning save: 404 when the user may not see it, 403 when they may not plan."""
+    if request.method != "POST":
+        return None
+    project = project_file.project_file_get(pk=pk, user=request.user)
+    if project is None:
+        raise Http404
+    project_edits.require_planner(request.user)
+    return project
+
+
+@login_required
+def milestone_save(request, pk: int):
+    project = _visible_project_to_edit(request, pk)
+    if project is None:
+        return HttpResponseNotAllowed(["POST"])
+    form = project_edits.milestone_form(request.POST)
+    changes = []
+    if form.is_valid():
+        changes = project_edits.milestone_save(project=project, form=form, actor=request.user)
+        if not form.errors:
+            label = Milestone.Kind(form.cleaned_data["kind"]).label
+            messages.success(request, _("节点“%(kind)s”已保存。") % {"kind": label})
+            return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#milestone-{form.cleaned_data['kind']}")
+    project = project_file.project_file_get(pk=pk, user=request.user)  # as saved by others meanwhile
+    return _project_page(request, project, milestone_form=form, changes=changes)
+
+
+@login_required
+def pool_move(request, pk: int):
+    project = _visible_project_to_edit(request, pk)
+    if project is None:
+        return HttpResponseNotAllowed(["POST"])
+    form = project_edits.PoolMoveForm(request.POST)
+    if form.is_valid():
+        project_edits.pool_move(project=project, form=form, actor=request.user)
+        if not form.errors:
+            label = Pool(form.cleaned_data["to_pool"]).label
+            messages.success(request, _("已移入%(pool)s。") % {"pool": label})
+            return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#pool-move")
+    return _project_page(request, project, pool_form=form)

@@ -1,6 +1,7 @@
 """The planning pages under /plans/: officials and admins edit annual plans, targets and a year's signal rules
 through the services; others are refused; errors and stale saves are shown on the row."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -188,3 +189,152 @@ def test_the_header_links_the_planning_pages_for_officials_only(client_as):
     for link in (f'href="{reverse("plans:index")}"', f'href="{reverse("progress:obstacles")}"'):
         assert link in client_as("official").get(reverse("projects:list")).content.decode()
         assert link not in client_as("staff").get(reverse("projects:list")).content.decode()
+
+    link = f'href="{reverse("plans:index")}"'
+    assert link in client_as("official").get(reverse("projects:list")).content.decode()
+    assert link not in client_as("staff").get(reverse("projects:list")).content.decode()
+
+
+# --- the project file: milestones and pool moves --------------------------------------------------
+
+
+@pytest.fixture
+def started(world):
+    from projects.models import Milestone
+
+    return Milestone.objects.create(
+        project=project(world["district"], name="节点测试项目", pool="reserve", is_public=True),
+        kind="started",
+        planned_date=dt.date(2025, 4, 1),
+        planned_precision="month",
+    )
+
+
+def milestone_data(milestone, **changes) -> dict:
+    from projects.services import MILESTONE_VERSION_FIELDS
+
+    data = {
+        "kind": milestone.kind,
+        "version": row_version(milestone, MILESTONE_VERSION_FIELDS),
+        "planned_date": "2025-04-01",
+        "planned_precision": "month",
+        "actual_date": "",
+        "date_precision": "day",
+        "batch": "",
+    }
+    return {**data, **changes}
+
+
+def test_an_official_sees_the_edit_forms_others_do_not(world, started, client_as):
+    url = reverse("dashboards:project-detail", args=[started.project_id])
+    page = client_as("official").get(url).content.decode()
+    assert 'id="planning-edit"' in page and 'id="milestone-started"' in page and 'id="pool-move"' in page
+    assert 'id="milestone-signed"' in page  # a kind without a milestone yet is a row too
+    assert 'id="planning-edit"' not in client_as("staff").get(url).content.decode()
+
+
+def test_an_official_saves_a_milestone_with_its_batch(world, started, client_as, user_of):
+    from tests.factories import BatchFactory
+
+    batch = BatchFactory(region=world["district"], year=2025, kind="started")
+    url = reverse("dashboards:milestone-save", args=[started.project_id])
+    data = milestone_data(started, actual_date="2025-05-20", date_precision="month", batch=batch.pk)
+    client = client_as("official")
+    response = client.post(url, data)
+    detail = reverse("dashboards:project-detail", args=[started.project_id])
+    assert response.status_code == 302 and response["Location"] == f"{detail}#milestone-started"
+    started.refresh_from_db()
+    assert started.actual_date == dt.date(2025, 5, 1)  # as precise as said: the month's first day
+    assert started.date_precision == "month" and started.batch == batch
+    assert started.history.latest().history_user == user_of("official")
+    assert "节点“开工”已保存" in client.get(detail).content.decode()
+
+
+def test_an_official_adds_a_milestone_the_project_had_not(world, started, client_as):
+    from projects.models import Milestone
+
+    url = reverse("dashboards:milestone-save", args=[started.project_id])
+    data = {"kind": "signed", "version": "", "planned_date": "", "planned_precision": "day"}
+    data |= {"actual_date": "2024-11-02", "date_precision": "day", "batch": ""}
+    assert client_as("admin").post(url, data).status_code == 302
+    assert Milestone.objects.get(project=started.project, kind="signed").actual_date == dt.date(2024, 11, 2)
+
+
+@pytest.mark.parametrize(("role", "expected"), [("staff", 403), ("reviewer", 403), ("anonymous", 302)])
+def test_others_may_not_save_a_milestone_or_move_a_pool(world, started, client_as, role, expected):
+    for name, data in [
+        ("dashboards:milestone-save", milestone_data(started, actual_date="2025-05-20")),
+        ("dashboards:pool-move", {"to_pool": "construction", "reason": "已开工"}),
+    ]:
+        response = client_as(role).post(reverse(name, args=[started.project_id]), data)
+        assert response.status_code == expected
+        if expected == 302:
+            assert reverse("login") in response["Location"]
+    started.refresh_from_db()
+    started.project.refresh_from_db()
+    assert started.actual_date is None and started.project.pool == "reserve"
+
+
+def test_a_hidden_project_is_not_found_and_get_is_refused(world, started, client_as):
+    hidden = project(world["district"], is_public=False)
+    url = reverse("dashboards:milestone-save", args=[hidden.pk])
+    assert client_as("staff").post(url, {"kind": "started"}).status_code == 404
+    assert client_as("staff").post(reverse("dashboards:pool-move", args=[hidden.pk]), {}).status_code == 404
+    assert client_as("official").get(url).status_code == 405
+
+
+def test_a_bad_date_is_a_field_error_and_saves_nothing(world, started, client_as):
+    url = reverse("dashboards:milestone-save", args=[started.project_id])
+    response = client_as("official").post(url, milestone_data(started, actual_date="2025-13-40"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    form = page[page.index('id="milestone-started"') :]
+    form = form[: form.index("</form>")]
+    assert "errorlist" in form and "有效的日期" in form
+    started.refresh_from_db()
+    assert started.actual_date is None
+
+
+def test_a_stale_milestone_save_says_what_changed(world, started, client_as):
+    from projects import services as project_services
+
+    shown = milestone_data(started, actual_date="2025-06-01")
+    started.planned_date = dt.date(2025, 7, 1)
+    project_services.milestone_save(milestone=started, actor=None)
+    url = reverse("dashboards:milestone-save", args=[started.project_id])
+    response = client_as("official").post(url, shown)
+    assert response.status_code == 400
+    page = response.content.decode()
+    form = page[page.index('id="milestone-started"') :]
+    assert "已被他人修改(变更: 计划日期)" in form and "2025年4月1日 → 2025年7月1日" in form[: form.index("</form>")]
+    started.refresh_from_db()
+    assert started.actual_date is None and started.planned_date == dt.date(2025, 7, 1)
+
+
+def test_an_official_moves_the_project_to_another_pool(world, started, client_as, user_of):
+    from projects.models import PoolMove
+
+    url = reverse("dashboards:pool-move", args=[started.project_id])
+    response = client_as("official").post(url, {"to_pool": "construction", "reason": "已开工建设", "moved_on": ""})
+    assert response.status_code == 302 and response["Location"].endswith("#pool-move")
+    started.project.refresh_from_db()
+    assert started.project.pool == "construction"
+    move = PoolMove.objects.get(project=started.project)
+    assert move.from_pool == "reserve" and move.reason == "已开工建设" and move.actor == user_of("official")
+    assert started.project.history.latest().history_user == user_of("official")
+
+
+def test_a_pool_move_without_reason_or_to_the_same_pool_is_refused_field_by_field(world, started, client_as):
+    url = reverse("dashboards:pool-move", args=[started.project_id])
+    client = client_as("official")
+    response = client.post(url, {"to_pool": "construction", "reason": "  "})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()
+    response = client.post(url, {"to_pool": "reserve", "reason": "无"})
+    assert response.status_code == 400 and "新库必须不同于原库" in response.content.decode()
+    started.project.refresh_from_db()
+    assert started.project.pool == "reserve"
+
+
+def test_a_pool_move_names_the_pool(world, started, client_as):
+    response = client_as("official").post(reverse("dashboards:pool-move", args=[started.project_id]), {"reason": "x"})
+    assert response.status_code == 400 and "errorlist" in response.content.decode()

@@ -1,0 +1,115 @@
+"""The planning inputs edited on the project file (一项目一档) by officials and admins: each milestone's planned
+and actual dates with their precision and 三个一批 batch, and a move to another 四库 pool. Every save goes through
+the projects services; a milestone row carries the version it was shown at, so a save over someone else's change
+says what they changed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from projects import services
+from projects.models import Batch, DatePrecision, Milestone, Pool, Project
+from shangdang_portal.permissions import can_edit_plans
+from shangdang_portal.row_versions import StaleRow, row_version
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(choices=Milestone.Kind.choices, widget=forms.HiddenInput)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    planned_date = forms.DateField(label=gettext_lazy("计划日期"), required=False, widget=DATE_INPUT)
+    planned_precision = forms.ChoiceField(label=gettext_lazy("计划日期精度"), choices=DatePrecision.choices)
+    actual_date = forms.DateField(label=gettext_lazy("实际日期"), required=False, widget=DATE_INPUT)
+    date_precision = forms.ChoiceField(label=gettext_lazy("日期精度"), choices=DatePrecision.choices)
+    batch = forms.ModelChoiceField(
+        label=gettext_lazy("三个一批批次"), queryset=Batch.objects.order_by("-year", "name"), required=False
+    )
+
+
+class PoolMoveForm(forms.Form):
+    # No pool chosen at first: a move is never one click away by accident.
+    to_pool = forms.ChoiceField(label=gettext_lazy("新库"), choices=[("", "—"), *Pool.choices])
+    reason = forms.CharField(label=gettext_lazy("变动原因"), max_length=300)
+    moved_on = forms.DateField(label=gettext_lazy("日期"), required=False, widget=DATE_INPUT)
+
+
+def require_planner(user) -> None:
+    if not can_edit_plans(user):
+        raise PermissionDenied(_("只有领导和管理员可以修改计划。"))
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields and field != "kind" else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def milestone_rows(project: Project, *, failed: MilestoneForm | None = None, changes=()) -> list[dict]:
+    """One row per milestone kind: the project's milestone (or a new one), with its form; the failed form in
+    its row when a save was refused."""
+    existing = {m.kind: m for m in getattr(project, "timeline", None) or project.milestones.all()}
+    rows = []
+    for kind, label in Milestone.Kind.choices:
+        milestone = existing.get(kind)
+        if failed is not None and failed.data.get("kind") == kind:
+            rows.append({"kind": kind, "label": label, "form": failed, "changes": list(changes)})
+            continue
+        initial = {"kind": kind, "planned_precision": DatePrecision.DAY, "date_precision": DatePrecision.DAY}
+        if milestone is not None:
+            initial.update(
+                version=row_version(milestone, services.MILESTONE_VERSION_FIELDS),
+                planned_date=milestone.planned_date,
+                planned_precision=milestone.planned_precision,
+                actual_date=milestone.actual_date,
+                date_precision=milestone.date_precision,
+                batch=milestone.batch_id,
+            )
+        rows.append(
+            {
+                "kind": kind,
+                "label": label,
+                "form": MilestoneForm(initial=initial, auto_id=f"id_{kind}_%s"),
+                "changes": [],
+            }
+        )
+    return rows
+
+
+def milestone_form(data) -> MilestoneForm:
+    """The posted row; its ids carry its kind, as on the page, so they stay unique there."""
+    kind = data.get("kind", "")
+    return MilestoneForm(data, auto_id=f"id_{kind}_%s" if kind in Milestone.Kind.values else "id_%s")
+
+
+def milestone_save(*, project: Project, form: MilestoneForm, actor) -> list:
+    """Saves a valid row; returns what changed when the row was stale (the form then holds the errors)."""
+    data = form.cleaned_data
+    milestone = Milestone.objects.filter(project=project, kind=data["kind"]).first() or Milestone(
+        project=project, kind=data["kind"]
+    )
+    for name in ("planned_date", "planned_precision", "actual_date", "date_precision", "batch"):
+        setattr(milestone, name, data[name])
+    try:
+        services.milestone_save(milestone=milestone, actor=actor, version=data["version"] or None)
+    except StaleRow as stale:
+        form.add_error(None, stale.message)
+        return stale.changes
+    except ValidationError as error:
+        _add_errors(form, error)
+    return []
+
+
+def pool_move(*, project: Project, form: PoolMoveForm, actor) -> None:
+    data = form.cleaned_data
+    try:
+        services.project_pool_move(
+            project=project, to_pool=data["to_pool"], reason=data["reason"], moved_on=data["moved_on"], actor=actor
+        )
+    except ValidationError as error:
+        _add_errors(form, error)
