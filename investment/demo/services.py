@@ -27,7 +27,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from parks.models import IndustryChain, Park, Region
-from projects.models import Batch, Company, Milestone, PoolMove, ProgressReport, Project, ProjectIssue
+from projects.models import Batch, Company, Milestone, PoolMove, ProgressReport, Project, ProjectContact, ProjectIssue
 from projects.synthetic import purge
 from shangdang_portal.calendar import default_as_of
 
@@ -39,7 +39,7 @@ from .sample import demo_projects, real_project_figures
 
 DEFAULT_PROJECTS = 80
 # History tables of the rows the demo writes, with the column that ties a history row to its project.
-HISTORY_BY_PROJECT = [Milestone, ProgressReport, ProjectIssue, AnnualPlan, LedgerYearToDate]
+HISTORY_BY_PROJECT = [Milestone, ProgressReport, ProjectIssue, ProjectContact, AnnualPlan, LedgerYearToDate]
 CHUNK = 5000
 STEPS = ["clear", "opening ledger", "plans and progress", "updated ledger", "roll-up"]
 
