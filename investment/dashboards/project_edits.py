@@ -1,7 +1,7 @@
 """The planning inputs edited on the project file (一项目一档) by officials and admins: each milestone's planned
-and actual dates with their precision and 三个一批 batch, and a move to another 四库 pool. Every save goes through
-the projects services; a milestone row carries the version it was shown at, so a save over someone else's change
-says what they changed."""
+and actual dates with their precision and 三个一批 batch, the 三个一 contacts, and a move to another 四库 pool.
+Every save goes through the projects services; a milestone or contact row carries the version it was shown at,
+so a save over someone else's change says what they changed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects import services
-from projects.models import Batch, DatePrecision, Milestone, Pool, Project
+from projects.models import Batch, DatePrecision, Milestone, Pool, Project, ProjectContact
 from shangdang_portal.permissions import can_edit_plans
 from shangdang_portal.row_versions import StaleRow, row_version
 
@@ -28,6 +28,16 @@ class MilestoneForm(forms.Form):
     batch = forms.ModelChoiceField(
         label=gettext_lazy("三个一批批次"), queryset=Batch.objects.order_by("-year", "name"), required=False
     )
+
+
+class ContactForm(forms.Form):
+    role = forms.ChoiceField(choices=ProjectContact.Role.choices, widget=forms.HiddenInput)
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(
+        label=gettext_lazy("姓名"), max_length=50, required=False, help_text=gettext_lazy("清空姓名即删除该人员")
+    )
+    title = forms.CharField(label=gettext_lazy("职务"), max_length=100, required=False)
+    phone = forms.CharField(label=gettext_lazy("电话"), max_length=30, required=False)
 
 
 class PoolMoveForm(forms.Form):
@@ -113,3 +123,53 @@ def pool_move(*, project: Project, form: PoolMoveForm, actor) -> None:
         )
     except ValidationError as error:
         _add_errors(form, error)
+
+
+def contact_rows(project: Project, *, failed: ContactForm | None = None, changes=()) -> list[dict]:
+    """One row per 三个一 role (包联领导, 专职推进干部, 常驻联络员): the project's contact or an empty one."""
+    existing = {c.role: c for c in ProjectContact.objects.filter(project=project)}
+    rows = []
+    for role, label in ProjectContact.Role.choices:
+        if failed is not None and failed.data.get("role") == role:
+            rows.append({"role": role, "label": label, "form": failed, "changes": list(changes)})
+            continue
+        contact = existing.get(role)
+        initial = {"role": role}
+        if contact is not None:
+            initial.update(
+                version=row_version(contact, services.CONTACT_VERSION_FIELDS),
+                name=contact.name,
+                title=contact.title,
+                phone=contact.phone,
+            )
+        form = ContactForm(initial=initial, auto_id=f"id_contact_{role}_%s")
+        rows.append({"role": role, "label": label, "form": form, "changes": []})
+    return rows
+
+
+def contact_form(data) -> ContactForm:
+    role = data.get("role", "")
+    return ContactForm(data, auto_id=f"id_contact_{role}_%s" if role in ProjectContact.Role.values else "id_%s")
+
+
+def contact_save(*, project: Project, form: ContactForm, actor) -> list:
+    """Saves a valid row (a blank name removes the contact); returns what changed when the row was stale."""
+    data = form.cleaned_data
+    contact = ProjectContact.objects.filter(project=project, role=data["role"]).first()
+    version = data["version"] or None
+    try:
+        if not data["name"].strip():
+            if contact is None:
+                form.add_error("name", _("请填写姓名。"))
+            else:
+                services.contact_delete(contact=contact, actor=actor, version=version)
+            return []
+        contact = contact or ProjectContact(project=project, role=data["role"])
+        contact.name, contact.title, contact.phone = data["name"], data["title"], data["phone"]
+        services.contact_save(contact=contact, actor=actor, version=version)
+    except StaleRow as stale:
+        form.add_error(None, stale.message)
+        return stale.changes
+    except ValidationError as error:
+        _add_errors(form, error)
+    return []

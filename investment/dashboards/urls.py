@@ -13,4 +13,5 @@ urlpatterns = [
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("projects/<int:pk>/milestones/", views.milestone_save, name="milestone-save"),
     path("projects/<int:pk>/pool-move/", views.pool_move, name="pool-move"),
+    path("projects/<int:pk>/contacts/", views.contact_save, name="contact-save"),
 ]

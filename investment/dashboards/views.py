@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parks.models import Park, Region
-from projects.models import Milestone, Pool, Signal
+from projects.models import Milestone, Pool, ProjectContact, Signal
 from projects.selectors import visible_projects
 from shangdang_portal.calendar import pro_rata
 from shangdang_portal.permissions import can_edit_plans, can_see_progress
@@ -357,7 +357,7 @@ def project_detail(request, pk: int):
     return _project_page(request, project)
 
 
-def _project_page(request, project, *, milestone_form=None, changes=(), pool_form=None):
+def _project_page(request, project, *, milestone_form=None, changes=(), pool_form=None, contact_form=None):
     """The project file; after a refused save, with the refused form (its errors) in place and a 400."""
     choice, switch, error = _choose_year(request)
     if error:
@@ -372,11 +372,12 @@ def _project_page(request, project, *, milestone_form=None, changes=(), pool_for
     }
     # Who changed what is shown to the same people the history API answers (can_see_progress).
     show_history = can_see_progress(request.user, project)
-    refused = milestone_form is not None or pool_form is not None
+    refused = milestone_form is not None or pool_form is not None or contact_form is not None
     edit = None
     if can_edit_plans(request.user):
         edit = {
             "milestones": project_edits.milestone_rows(project, failed=milestone_form, changes=changes),
+            "contacts": project_edits.contact_rows(project, failed=contact_form, changes=changes),
             "pool_form": pool_form or project_edits.PoolMoveForm(),
         }
     history = (
@@ -441,3 +442,20 @@ def pool_move(request, pk: int):
             messages.success(request, _("已移入%(pool)s。") % {"pool": label})
             return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#pool-move")
     return _project_page(request, project, pool_form=form)
+
+
+@login_required
+def contact_save(request, pk: int):
+    project = _visible_project_to_edit(request, pk)
+    if project is None:
+        return HttpResponseNotAllowed(["POST"])
+    form = project_edits.contact_form(request.POST)
+    changes = []
+    if form.is_valid():
+        changes = project_edits.contact_save(project=project, form=form, actor=request.user)
+        if not form.errors:
+            label = ProjectContact.Role(form.cleaned_data["role"]).label
+            messages.success(request, _("%(role)s已保存。") % {"role": label})
+            return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#contact-{form.cleaned_data['role']}")
+    project = project_file.project_file_get(pk=pk, user=request.user)
+    return _project_page(request, project, contact_form=form, changes=changes)

@@ -338,3 +338,48 @@ def test_a_pool_move_without_reason_or_to_the_same_pool_is_refused_field_by_fiel
 def test_a_pool_move_names_the_pool(world, started, client_as):
     response = client_as("official").post(reverse("dashboards:pool-move", args=[started.project_id]), {"reason": "x"})
     assert response.status_code == 400 and "errorlist" in response.content.decode()
+
+
+# --- 三个一 contacts on the project file ------------------------------------------------------------
+
+
+def test_an_official_sets_changes_and_removes_a_contact_on_the_project_file(world, started, client_as, user_of):
+    from projects.models import ProjectContact
+    from projects.services import CONTACT_VERSION_FIELDS
+
+    url = reverse("dashboards:contact-save", args=[started.project_id])
+    client = client_as("official")
+    data = {"role": "leader", "version": "", "name": "张三", "title": "副区长", "phone": "13800000000"}
+    response = client.post(url, data)
+    detail = reverse("dashboards:project-detail", args=[started.project_id])
+    assert response.status_code == 302 and response["Location"] == f"{detail}#contact-leader"
+    contact = ProjectContact.objects.get(project=started.project, role="leader")
+    assert (contact.name, contact.title) == ("张三", "副区长")
+    assert contact.history.latest().history_user == user_of("official")
+    page = client.get(detail).content.decode()
+    assert 'id="contact-leader"' in page and 'value="张三"' in page
+
+    version = row_version(contact, CONTACT_VERSION_FIELDS)
+    client.post(url, {**data, "version": version, "name": "李四"})
+    contact.refresh_from_db()
+    assert contact.name == "李四"
+    # A save from the page as it was before that change is refused and says what changed.
+    stale = client.post(url, {**data, "version": version, "name": "王五"})
+    assert stale.status_code == 400 and "姓名" in stale.content.decode()
+    contact.refresh_from_db()
+    assert contact.name == "李四"
+    # A blank name removes the contact.
+    current = row_version(contact, CONTACT_VERSION_FIELDS)
+    assert client.post(url, {"role": "leader", "version": current, "name": ""}).status_code == 302
+    assert not ProjectContact.objects.filter(project=started.project, role="leader").exists()
+
+
+def test_a_blank_new_contact_is_a_field_error_and_others_may_not_save_one(world, started, client_as):
+    from projects.models import ProjectContact
+
+    url = reverse("dashboards:contact-save", args=[started.project_id])
+    response = client_as("official").post(url, {"role": "officer", "version": "", "name": " "})
+    assert response.status_code == 400 and "请填写姓名" in response.content.decode()
+    for role, expected in (("staff", 403), ("reviewer", 403)):
+        assert client_as(role).post(url, {"role": "officer", "name": "赵六"}).status_code == expected
+    assert not ProjectContact.objects.filter(project=started.project).exists()
