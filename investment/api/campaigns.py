@@ -131,7 +131,7 @@ class AnnualPlanViewSet(RowVersionedViewSet):
     export_filename = "annual-plans"
     export_columns = [
         (_("年度"), "campaign_year.year"),
-        (_("项目编号"), "project_id"),
+        (_("项目 id"), "project_id"),
         (_("项目名称"), "project.name"),
         (_("区域"), lambda p: p.project.region.name if p.project.region else ""),
         (_("园区"), lambda p: p.project.park.name if p.project.park else ""),

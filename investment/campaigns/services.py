@@ -19,19 +19,6 @@ from shangdang_portal.row_versions import lock_and_check
 from ..models import AnnualPlan, CampaignYear, Measure, Target
 from ..rollups.services import rollup_project_on_commit, rollup_target_on_commit, rollup_year_on_commit
 
-
-@transaction.atomic
-def target_update(*, target: Target, value: Decimal, comparator: str | None = None, unit: str | None = None) -> Target:
-    if value is None:
-        raise ValidationError({"value": _("请填写目标值。")})
-    target.value = value
-    if comparator is not None:
-        target.comparator = comparator
-    if unit is not None:
-        target.unit = unit
-    return target_save(target=target)
-
-
 # What places a target: when one of these changes, the scopes it left must be rolled up as well.
 TARGET_PLACE = ("campaign_year_id", "indicator_id", "measure", "region_id", "park_id")
 

@@ -194,6 +194,7 @@ class _Register:
             y.project_id: y for y in LedgerYearToDate.objects.filter(project_id__in=ids, campaign_year__year=year)
         }
         self.batches = {(b.year, b.round, b.kind): b for b in Batch.objects.exclude(year=None)}
+        self.batch_keys = {batch.pk: LedgerBatch(*key) for key, batch in self.batches.items()}
 
 
 def loose(name: str) -> str:
@@ -367,10 +368,7 @@ def _milestone_date(milestone: Milestone | None, attr: str, precision: str) -> L
 def _batch_of(milestone: Milestone | None, register: _Register) -> LedgerBatch | None:
     if milestone is None or milestone.batch_id is None:
         return None
-    for key, batch in register.batches.items():
-        if batch.pk == milestone.batch_id:
-            return LedgerBatch(*key)
-    return None
+    return register.batch_keys.get(milestone.batch_id)
 
 
 def _phone_role(values: dict) -> str:

@@ -54,7 +54,7 @@ class ContactViewSet(RowVersionedViewSet):
     etag_fields = services.CONTACT_VERSION_FIELDS
     export_filename = "contacts"
     export_columns = [
-        (_("项目编号"), "project_id"),
+        (_("项目 id"), "project_id"),
         (_("项目名称"), "project.name"),
         (_("角色"), "get_role_display"),
         (_("姓名"), "name"),

@@ -61,7 +61,7 @@ class MilestoneViewSet(RowVersionedViewSet):
     etag_fields = services.MILESTONE_VERSION_FIELDS
     export_filename = "milestones"
     export_columns = [
-        (_("项目编号"), "project_id"),
+        (_("项目 id"), "project_id"),
         (_("项目名称"), "project.name"),
         (_("节点"), "get_kind_display"),
         (_("计划日期"), "planned_date_label"),

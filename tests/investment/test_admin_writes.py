@@ -45,7 +45,7 @@ def _target_form(target: Target, **changes) -> dict:
     return {**form, **changes}
 
 
-def test_a_target_changed_in_the_admin_rolls_up_like_target_update(
+def test_a_target_changed_in_the_admin_rolls_up_like_target_change(
     world, target, admin_client, eager_tasks, django_capture_on_commit_callbacks
 ):
     report(project(world["district"]), d("2025-01-01"), 250)

@@ -1,11 +1,11 @@
-"""Services: target_update and annual_plan_set validate, save, and roll up on commit; rankings freeze."""
+"""Services: target_change and annual_plan_set validate, save, and roll up on commit; rankings freeze."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from investment.campaigns.services import annual_plan_set, target_update
+from investment.campaigns.services import annual_plan_set, target_change
 from investment.models import AnnualPlan, Indicator, Ranking, Rollup, Target
 from investment.rollups.rankings import ranking_publish
 from investment.rollups.run import rollup_year
@@ -22,9 +22,9 @@ def target(world):
 
 
 @pytest.mark.django_db
-def test_target_update_rejects_a_negative_amount_and_saves_nothing(target, django_capture_on_commit_callbacks):
+def test_target_change_rejects_a_negative_amount_and_saves_nothing(target, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as error:
-        target_update(target=target, value=Decimal("-5"))
+        target_change(target=target, value=Decimal("-5"))
     assert error.value.message_dict == {"value": ["金额不能为负数。"]}
     target.refresh_from_db()
     assert target.value == 1000
@@ -32,14 +32,14 @@ def test_target_update_rejects_a_negative_amount_and_saves_nothing(target, djang
 
 
 @pytest.mark.django_db
-def test_target_update_rolls_the_scope_up_again_on_commit(
+def test_target_change_rolls_the_scope_up_again_on_commit(
     world, target, eager_tasks, django_capture_on_commit_callbacks
 ):
     report(project(world["district"]), d("2025-01-01"), 250)
     rollup_year(campaign_year=world["year"], as_of=d("2025-12-31"))
     assert Rollup.objects.get(region=world["district"], source="progress").completion_rate == Decimal("25.00")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        target_update(target=target, value=Decimal(500))
+        target_change(target=target, value=Decimal(500))
     assert len(callbacks) == 1
     assert Rollup.objects.get(region=world["district"], source="progress").completion_rate == Decimal("50.00")
 

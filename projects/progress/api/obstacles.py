@@ -78,7 +78,7 @@ class ObstacleViewSet(ETagMixin, PortalReadOnlyViewSet):
     etag_fields = services.ISSUE_VERSION_FIELDS
     export_filename = "obstacles"
     export_columns = [
-        (_("项目编号"), "project_id"),
+        (_("项目 id"), "project_id"),
         (_("项目名称"), "project.name"),
         (_("问题描述"), "description"),
         (_("状态"), "get_status_display"),
