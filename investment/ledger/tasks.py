@@ -20,4 +20,10 @@ def ledger_apply_task(upload_id: int, actor_id: int | None = None) -> dict:
         _plan, written = ledger_confirm(upload=upload, actor=actor)
     except ValidationError as exc:
         return {"failed": exc.messages}
+    except RETRY["autoretry_for"]:
+        raise  # the database or broker blinked: retried, the upload stays 导入中 meanwhile
+    except Exception as exc:
+        # Anything else would leave the upload 导入中 for ever: say it failed (nothing was saved), then raise.
+        LedgerImport.objects.filter(pk=upload_id).update(status=LedgerImport.Status.FAILED, error=repr(exc)[:500])
+        raise
     return dict(written)

@@ -136,3 +136,22 @@ def test_a_failed_import_is_recorded_with_its_reason_and_saves_nothing(
     assert record.status == "failed" and "OTHER" in record.error
     assert not Project.objects.filter(code="T1").exists()
     assert 'id="ledger-failed"' in client.get(reverse("ledger:preview", args=[record.pk])).content.decode()
+
+
+def test_an_unexpected_error_in_the_import_task_marks_the_upload_failed(report_data, client_as, monkeypatch):
+    from investment.ledger import tasks
+
+    client = client_as("admin")
+    _upload(client, GOOD)
+    record = LedgerImport.objects.get()
+    LedgerImport.objects.filter(pk=record.pk).update(status="applying")
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(tasks, "ledger_confirm", broken)
+    with pytest.raises(RuntimeError):
+        tasks.ledger_apply_task(record.pk, None)
+    record.refresh_from_db()
+    assert record.status == "failed" and "disk full" in record.error
+    assert not Project.objects.filter(code="T1").exists()
