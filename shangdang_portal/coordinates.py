@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-
 # China's mainland and islands fit in this box; a point outside it is a typo or the wrong column.
 CHINA_LONGITUDE = (Decimal(73), Decimal(136))
 CHINA_LATITUDE = (Decimal(3), Decimal(54))

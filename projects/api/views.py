@@ -17,7 +17,6 @@ from ..models import Pool, PoolMove
 from . import geojson
 from .serializers import CompanySerializer, IndustryChainSerializer, ProjectSerializer, ProjectWriteSerializer
 
-
 GEOJSON_FORMAT = OpenApiParameter(
     "format",
     str,
