@@ -5,6 +5,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from investment.api.campaigns import AnnualPlanViewSet, CampaignYearViewSet, TargetViewSet
+from investment.api.opendata import OC4IDSPackageView
 from investment.api.rollups import (
     BatchRateViewSet,
     PipelineViewSet,
@@ -48,5 +49,6 @@ router.register("tokens", TokenViewSet, basename="token")
 urlpatterns = [
     # A project's change history is the progress workflow's read, under the project's URL.
     path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
+    path("oc4ids/", OC4IDSPackageView.as_view(), name="oc4ids"),
     *router.urls,
 ]
