@@ -14,4 +14,5 @@ urlpatterns = [
     path("projects/<int:pk>/milestones/", views.milestone_save, name="milestone-save"),
     path("projects/<int:pk>/pool-move/", views.pool_move, name="pool-move"),
     path("projects/<int:pk>/contacts/", views.contact_save, name="contact-save"),
+    path("projects/<int:pk>/location/", views.location_save, name="location-save"),
 ]

@@ -13,13 +13,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Max, Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from projects import location, selectors
 from projects.models import Category, ConstructionType, Milestone, Pool, ProjectContact
 
 from ..sources.selectors import figure_list
+from ..sources.views import figure_url
 
 VERSION = "0.9"
 CURRENCY = "CNY"
@@ -162,7 +162,7 @@ def _documents(project, request_uri) -> list[dict]:
     documents = []
     for figure in project.visible_figures:
         report = figure.source_report
-        url = request_uri(reverse("sources:detail", args=[report.pk])) + f"#figure-{figure.pk}"
+        url = request_uri(figure_url(figure))
         document = {
             "id": f"figure-{figure.pk}",
             "documentType": FIGURE_DOCUMENT_TYPE,
