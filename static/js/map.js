@@ -23,6 +23,25 @@
     return 8 + 22 * Math.sqrt(Math.max(investment, 0) / largest);
   }
 
+  // Projects without a point of their own share their park's or region's point: spread them on a small
+  // sunflower around it so each stays visible and clickable (their tooltips say where they stand in for).
+  function spread(points) {
+    var seen = {};
+    return points.map(function (p) {
+      if (p.placed === "project") return p;
+      var key = p.value.join(",");
+      var n = seen[key] = (seen[key] || 0) + 1;
+      if (n === 1) return p;
+      var radius = 0.004 * Math.sqrt(n - 1), angle = (n - 1) * 2.39996;
+      var shifted = Object.assign({}, p);
+      shifted.value = [
+        p.value[0] + radius * Math.cos(angle) / Math.cos(p.value[1] * Math.PI / 180),
+        p.value[1] + radius * Math.sin(angle)
+      ];
+      return shifted;
+    });
+  }
+
   function option(data) {
     var labels = data.labels;
     var largest = data.projects.reduce(function (m, p) { return Math.max(m, p.investment); }, 0);
@@ -68,7 +87,7 @@
         {
           id: "projects", name: labels.projects, type: "scatter", coordinateSystem: "geo", z: 4,
           itemStyle: { opacity: 0.85, borderColor: "#fff", borderWidth: 1 },
-          data: data.projects.map(function (p) {
+          data: spread(data.projects).map(function (p) {
             var point = Object.assign({}, p);
             point.symbolSize = size(p.investment, largest);
             point.itemStyle = { color: SIGNAL_COLOURS[p.signal] || SIGNAL_COLOURS[""] };
