@@ -69,9 +69,13 @@
     data.kpis.forEach(function (row) {
       var item = el("div", "kpi-row");
       item.setAttribute("data-indicator", row.code);
-      item.appendChild(el("div", "name", row.indicator));
-      item.appendChild(el("div", "value", row.actual));
-      item.appendChild(el("div", "source", row.source));
+      var head = el("div", "head");
+      var label = el("div", "label");
+      label.appendChild(el("div", "name", row.indicator));
+      label.appendChild(el("div", "source", row.source));
+      head.appendChild(label);
+      head.appendChild(el("div", "value", row.actual));
+      item.appendChild(head);
       if (row.completion !== null) {
         var bar = el("div", "bar");
         var fill = el("span");
