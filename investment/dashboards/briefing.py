@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Signal
 from projects.selectors import visible_projects
-from shangdang_portal.templatetags.portal import in_unit, indicator_name, number, percent, signed_points
+from shangdang_portal.templatetags.portal import in_unit, indicator_name, percent, signed_points
 
 from ..models import RollupScope, RollupSource
 from ..sources.views import figure_url
@@ -276,7 +276,6 @@ def briefing_context(request, *, absolute) -> tuple[dict, int]:
             "rankings": _rankings(month=month, notes=notes),
             "pdf_url": f"{reverse('dashboards:briefing-pdf')}?{query}",
             "overview_url": year_url(reverse("dashboards:overview"), month.campaign_year.year),
-            "number": number,
         }
     )
     return context, status
