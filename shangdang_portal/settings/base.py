@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # The portal's home district (a Region name): the overview and the pipeline speak about it first, the
 # importer files unplaced towns and outposts under it, and the demo commands fill it.
 HOME_REGION = env("PORTAL_HOME_REGION", default="上党区")
+# How often the big screen (/screen/) fetches its data again, in seconds; `?refresh=N` overrides it per screen.
+SCREEN_REFRESH_SECONDS = env.int("SCREEN_REFRESH_SECONDS", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -233,5 +235,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # WeasyPrint logs every layout step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
