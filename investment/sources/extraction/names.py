@@ -42,10 +42,12 @@ _SUFFIXES = [
 ]
 # Tokens that never sit inside a name: what a sentence does to a project, and function words.
 _NOT_IN_NAME = set(
-    "的 和 与 及 等 了 在 是 将 已 为 对 把 让 使 由 从 以 向 并 或 其 该 这 其中 包括 全力 加快 推进 推动 建设 "
+    "的 和 与 及 等 了 在 是 将 已 为 对 把 让 使 由 从 以 向 并 或 其 该 这 其中 包括 低于 高于 以上 共有 "
+    "全省 全市 全区 全国 各 全力 加快 推进 推动 建设 "
     "实施 完成 启动 开工 投产 签约 引进 引入 落地 打造 新建 建成 开展 争取 围绕 聚焦 依托 支持 服务 助力 "
     "实现 持续 积极 重点 谋划 招引 储备 成功 全面 正式 已经 目前 今年 去年 明年 随着 作为 通过".split()
 )
+_PROPER_FLAGS = {"ns", "nz", "nt", "nr", "nrt", "nrfg", "eng"}
 _KEEP_FLAGS = ("n", "v", "a", "j", "l", "b", "m", "eng", "i", "g", "k", "s", "f", "t", "z")
 
 
@@ -54,6 +56,7 @@ class Mention:
     start: int  # in the normalised text
     end: int
     scope: Scope
+    known: bool = True  # False: a proposed new entity, named as printed
 
 
 @functools.cache
@@ -147,10 +150,12 @@ class NameBook:
             w, flag, start = tokens[j - 1]
             if start < last_known_end or w in _NOT_IN_NAME or not flag.startswith(_KEEP_FLAGS):
                 break
-            if not re.fullmatch(r"[\w\u4e00-\u9fff·()（）]+", w) or any(w == s[0] for s in _SUFFIXES):
-                break
+            if not re.fullmatch(r"[A-Za-z\u4e00-\u9fff·]+", w) or any(w == s[0] for s in _SUFFIXES):
+                break  # punctuation, a number or another name's end
             j -= 1
-        if j == i:
+        # A name has a proper noun in it (a place, a brand, a company: 润珠食品预制菜, 山西霍家工业); words
+        # alone (领代办项目, 低于全省开发区) describe a kind of thing rather than name one.
+        if not any(flag in _PROPER_FLAGS for _, flag, _ in tokens[j:i]):
             return None
         start = tokens[j][2]
         end = tokens[i][2] + (0 if drop else len(word))
@@ -158,7 +163,7 @@ class NameBook:
         if end - start < 3:
             return None
         # No id: the reviewer decides whether it is new or a spelling to add to a known one as an alias.
-        return Mention(start, name_end, Scope(kind, text.original_slice(start, end), None))
+        return Mention(start, name_end, Scope(kind, text.original_slice(start, end), None), known=False)
 
 
 def name_book_from_db() -> NameBook:
@@ -175,4 +180,23 @@ def name_book_from_db() -> NameBook:
         book.add("park", name, aliases or [], pk)
     for pk, name in Region.objects.values_list("pk", "name"):
         book.add("region", name, [], pk)
+    return book
+
+
+def name_book_from_curation(files) -> NameBook:
+    """The names the curation files give (merged across files), without ids: for scoring the extractor on
+    a database that has not imported them."""
+    from ..curation import merge_entities
+
+    merged = merge_entities(files)
+    book = NameBook()
+    for key, kind in (
+        ("projects", "project"),
+        ("companies", "company"),
+        ("platform_companies", "company"),
+        ("parks", "park"),
+        ("regions", "region"),
+    ):
+        for name, record in merged[key].items():
+            book.add(kind, name, record.get("aliases") or [])
     return book

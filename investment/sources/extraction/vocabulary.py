@@ -37,7 +37,7 @@ COMPARATOR_AFTER = [
     ("左右", "~"),
 ]
 
-# A plan or a goal: the clause before the figure says so.
+# A plan or a goal: anywhere before the figure in its sentence (计划2025年完成投资10亿元以上) …
 TARGET_WORDS = (
     "目标",
     "力争",
@@ -48,18 +48,19 @@ TARGET_WORDS = (
     "确保",
     "力促",
     "拟",
-    "将",
     "届时",
     "规划",
     "预测",
-    "要",
+    "未来",
     "达产后",
     "建成后",
     "投运后",
     "投产后",
 )
-# A result: beats a target word further back in the clause (计划…已完成 is an actual).
-ACTUAL_WORDS = ("已", "完成", "实现", "达到", "累计", "截至", "建成", "共有", "现有")
+# … or, for words that also mean something else (将 also marks an object: 将项目建设作为…), in its clause.
+CLAUSE_TARGET_WORDS = ("将", "要")
+# A result: beats a target word further back in the sentence (今年目标…，截至目前已…).
+ACTUAL_WORDS = ("已", "累计", "截至", "共有", "现有", "目前")
 GROWTH_WORDS = ("增长", "同比", "增速", "提高", "提升", "上升", "下降", "降低", "减少", "增加", "上涨", "回落", "增幅")
 SHARE_WORDS = ("占比", "比重", "占")
 # A fact about a thing: its size, cost or capacity.
@@ -83,11 +84,37 @@ ATTRIBUTE_WORDS = (
     "现有",
     "年供水量",
 )
+# What a count of ideas rather than things is about (七个方面主抓手, 三项重点改革, 五个统一).
+ABSTRACT_NOUNS = (
+    "方面",
+    "抓手",
+    "举措",
+    "重点改革",
+    "改革",
+    "行动",
+    "机制",
+    "体系",
+    "理念",
+    "任务",
+    "工作法",
+    "统一",
+    "一体化",
+    "必须",
+    "原则",
+    "坚持",
+    "导向",
+    "思路",
+    "转变",
+    "战略",
+    "精神",
+)
 RANK_SCOPES = ("全国", "全省", "全市", "全区", "全县", "省内", "市内", "同类", "同行业", "各县区")
 RANK_VERBS = ("排名", "排", "位居", "位列", "名列", "居", "列")
 
 # Milestone verbs → Milestone kinds (projects.models.Milestone, curation MILESTONE_KINDS).
 MILESTONE_VERBS = [
+    ("建成投产", "in_production"),
+    ("竣工投产", "in_production"),
     ("签约", "signed"),
     ("摘牌", "land_granted"),
     ("拿地", "land_granted"),
