@@ -30,6 +30,7 @@ from .vocabulary import (
     MILESTONE_VERBS,
     RANK_SCOPES,
     RANK_VERBS,
+    RESULT_WORDS,
     SHARE_WORDS,
     TARGET_WORDS,
     UNIT_SPELLINGS,
@@ -298,9 +299,10 @@ def _kind(before: str, sentence_before: str, unit: str) -> tuple[str, str]:
         return "change", measure
     if measure == "share":
         return "actual", measure
-    actual_at = max((before.rfind(w) for w in ACTUAL_WORDS), default=-1)
+    if any(w in before for w in (*ACTUAL_WORDS, *RESULT_WORDS)):
+        return "actual", measure  # 完成固定资产投资85.6亿元: what was done, not the size of a thing
     attribute_at = max((before.rfind(w) for w in ATTRIBUTE_WORDS), default=-1)
-    if attribute_at >= 0 and attribute_at >= actual_at and len(before) - attribute_at <= 8:
+    if attribute_at >= 0 and len(before) - attribute_at <= 8:
         return "attribute", measure
     return "actual", measure
 
@@ -461,11 +463,11 @@ def _milestones(doc: _Document, sentence: _Span, periods: list[Period]):
             if seen and any(w in text[doc.clause(verb.start(), sentence).start : verb.start()] for w in _OWN_TIME):
                 continue  # 10月26日，A完工，B将于…: the later event has a time of its own
             verb_clause = doc.clause(verb.start(), sentence)
-            scope = _milestone_scope(doc, sentence, verb.start())
+            scope = _milestone_scope(doc, sentence, verb_clause, verb.start())
             kind = _MILESTONE_KIND[verb.group(0)]
-            if (scope, kind) in seen:
-                continue
-            seen.add((scope, kind))
+            if (verb_clause.start, kind) in seen:
+                continue  # 竣工…完工 in one clause: one event
+            seen.add((verb_clause.start, kind))
             start_clause = doc.clause(period.start_at, sentence)
             quote, offset = doc.quote(_Span(start_clause.start, verb_clause.end))
             yield (
@@ -491,9 +493,17 @@ def _milestones(doc: _Document, sentence: _Span, periods: list[Period]):
             )
 
 
-def _milestone_scope(doc: _Document, sentence: _Span, verb_at: int) -> Scope | None:
-    """The project nearest before the event's verb in its sentence, else any name there."""
-    inside = [m for m in doc.mentions if sentence.start <= m.start and m.end <= verb_at]
-    projects = [m for m in inside if m.scope.kind == "project"]
-    chosen = projects or inside
-    return chosen[-1].scope if chosen else None
+def _milestone_scope(doc: _Document, sentence: _Span, clause: _Span, verb_at: int) -> Scope | None:
+    """The project nearest before the event's verb in its clause, else any name there, else the nearest
+    project before it in its sentence."""
+    in_clause = [m for m in doc.mentions if clause.start <= m.start and m.end <= verb_at]
+    in_sentence = [m for m in doc.mentions if sentence.start <= m.start and m.end <= verb_at]
+    for group in (
+        [m for m in in_clause if m.scope.kind == "project"],
+        in_clause,
+        [m for m in in_sentence if m.scope.kind == "project"],
+        in_sentence,
+    ):
+        if group:
+            return group[-1].scope
+    return None

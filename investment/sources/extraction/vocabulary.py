@@ -35,6 +35,7 @@ COMPARATOR_AFTER = [
     ("以下", "<="),
     ("内", "<="),
     ("左右", "~"),
+    ("级", "~"),  # 百亿级: of that order
 ]
 
 # A plan or a goal: anywhere before the figure in its sentence (计划2025年完成投资10亿元以上) …
@@ -61,6 +62,8 @@ TARGET_WORDS = (
 CLAUSE_TARGET_WORDS = ("将", "要")
 # A result: beats a target word further back in the sentence (今年目标…，截至目前已…).
 ACTUAL_WORDS = ("已", "累计", "截至", "共有", "现有", "目前")
+# What was done, in the clause: 完成固定资产投资85.6亿元 is a result, not the size of a thing.
+RESULT_WORDS = ("完成", "实现", "新增", "达到", "累计")
 GROWTH_WORDS = ("增长", "同比", "增速", "提高", "提升", "上升", "下降", "降低", "减少", "增加", "上涨", "回落", "增幅")
 SHARE_WORDS = ("占比", "比重", "占")
 # A fact about a thing: its size, cost or capacity.
