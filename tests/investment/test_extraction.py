@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from investment.sources.extraction import Candidate, NameBook, Scope, extract_candidates
 
@@ -284,3 +286,43 @@ def test_as_json_is_the_contract_other_tools_read(book):
 def test_empty_and_figureless_texts_give_nothing(book):
     assert extract("", book) == []
     assert extract("冬意渐浓，实干不辍。\n\n", book) == []
+
+
+MESSY = (
+    "0123456789０１２.．,，。；、-至 \n年月日季度今全第一二两三十百千万亿〇"
+    + "余近约超以上内个项家亿元吨米亩%开工投产目标增长市名总投资的项目公司“”GWh"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MESSY, max_size=60))
+def test_any_text_gives_candidates_whose_quote_is_the_text_at_their_offset(text):
+    names = NameBook([("region", "上党区", [], 1)])
+    for c in extract_candidates(text, published_on=PUBLISHED, names=names):
+        assert text[c.offset : c.offset + len(c.quote)] == c.quote
+        assert c.value_printed and c.quote
+
+
+def test_year_to_date_comparisons_and_changes(book):
+    text = (
+        "截至10月底，全市累计完成投资412.5亿元，占年度计划的86.3%。"
+        "今年以来，到位资金98.6亿元，较去年同期增加21.4亿元，增速较上半年提高1.2个百分点。"
+        "康宁医药产业园年产值将由 6 亿元增长至 20 亿元。"
+    )
+    ytd = one(text, book, "412.5")
+    assert (ytd.period, ytd.period_start, ytd.period_end) == (
+        "2025年1-10月",
+        dt.date(2025, 1, 1),
+        dt.date(2025, 10, 31),
+    )
+    assert one(text, book, "86.3").kind == "actual"  # the year's plan named, not a plan stated
+    increase = one(text, book, "21.4")
+    assert (increase.kind, increase.measure, increase.period) == ("change", "level", "2025年")  # not 去年: the base
+    assert (one(text, book, "1.2").kind, one(text, book, "1.2").period) == ("change", "2025年")
+    assert one(text, book, "6").kind == "attribute" and one(text, book, "20").kind == "target"
+    assert one(text, book, "20").period == ""
+
+
+def test_a_year_after_publication_is_a_plan_not_the_year_the_text_is_about(book):
+    text = "全年新建道路 12 公里，康宁医药产业园预计2026年3月竣工，2026年建成投产。"
+    assert one(text, book, "12").period == "2025年"

@@ -28,6 +28,7 @@ from .vocabulary import (
     COMPARATOR_BEFORE,
     GROWTH_WORDS,
     MILESTONE_VERBS,
+    NOT_TARGET_NOUNS,
     RANK_SCOPES,
     RANK_VERBS,
     RESULT_WORDS,
@@ -57,6 +58,7 @@ _MILESTONE_VERB_RE = re.compile("|".join(sorted((v for v, _ in MILESTONE_VERBS),
 _MILESTONE_KIND = dict(MILESTONE_VERBS)
 _NOT_A_MILESTONE_AFTER = ("以来", "以前", "之前", "以后", "至今", "底", "末", "前", "起")
 _NOT_A_MILESTONE_VERB = ("额", "率", "项目", "金额", "数", "量")
+_COMPARED_WITH = ("较", "比", "于")  # 较上半年提高, 比去年增加: the base of a comparison, not the period
 _OWN_TIME = ("将", "预计", "计划", "拟", "后")
 _YEAR_GAP = "将已于拟要全面正式底内前计划力争确保基本实现可"
 
@@ -76,7 +78,9 @@ class _Document:
         self.mentions: list[Mention] = names.mentions(self.norm)
         years = explicit_years(self.norm.text)
         self.years = years
-        counts = Counter(y for _, y in years)
+        # The year the text is about: the one it prints most often, leaving out years after its publication
+        # (plans: 2026年3月竣工 in a 2025 text).
+        counts = Counter(y for _, y in years if self.published_year is None or y <= self.published_year)
         self.main_year = counts.most_common(1)[0][0] if counts else self.published_year
         self.cut_lines = _cut_line_ends(self.norm.text)
         self.periods_seen: list[Period] = []  # every plain period read so far, in order
@@ -143,7 +147,7 @@ def extract_candidates(text: str, *, published_on: date | None, names: NameBook)
         milestones = list(_milestones(doc, sentence, periods))
         dates = [p for _, p in milestones]
         plain_periods = [p for p in periods if p not in dates]
-        doc.periods_seen.extend(p for p in plain_periods if p.precision != "plan")
+        doc.periods_seen.extend(p for p in plain_periods if p.precision != "plan" and not _compared(doc, p))
         candidates = [c for c, _ in milestones]
         candidates += _figures(doc, sentence, plain_periods)
         candidates += _ranks(doc, sentence, plain_periods)
@@ -184,6 +188,8 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
         after = text[m.end() : clause.end]
         comparator = _comparator(before, m, after)
         kind, measure = _kind(before, text[sentence.start : m.start()], m.group("unit"))
+        if kind == "change" and measure == "level" and m.group("unit") in ("%",):
+            measure = "growth_yoy"
         indicator = _indicator(before, after, unit, measure, m.group("unit"))
         named = _name_around(doc, m.start(), m.end())
         scope = named.scope if named else _scope(doc, m.start(), m.end(), sentence, clause)
@@ -193,7 +199,9 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
                 indicator = "capacity"
         elif scope and _names_right_after(doc, m.end(), clause) and kind == "actual":
             kind = "attribute"  # 总投资 19.96 亿元的 X: a fact of X
-        period = _period_for(doc, periods, m.start(), clause) if kind != "attribute" else None
+        period = None
+        if kind != "attribute":
+            period = _period_for(doc, periods, m.start(), clause, carry=kind in ("actual", "change"))
         value_printed = doc.norm.original_slice(m.start(num_group), m.end("high") if high else m.end(num_group))
         unit_printed = doc.norm.original_slice(m.start("unit"), m.end("unit"))
         confidence = 0.55
@@ -288,6 +296,9 @@ def _kind(before: str, sentence_before: str, unit: str) -> tuple[str, str]:
     if before.rstrip("近约超达").endswith(("由", "从")) or before.endswith(("现有", "由", "从")):
         return "attribute", measure  # 由 4300 吨跃升至 1.3 万吨: what there is now
     offset = len(sentence_before) - len(before)  # where the clause starts in the sentence
+    for noun in NOT_TARGET_NOUNS:  # 占年度计划的86.3%: the plan named, not a plan stated
+        sentence_before = sentence_before.replace(noun, "\0" * len(noun))
+        before = before.replace(noun, "\0" * len(noun))
     target_at = max(
         max((sentence_before.rfind(w) for w in TARGET_WORDS), default=-1),
         max((offset + at for w in CLAUSE_TARGET_WORDS if (at := before.rfind(w)) >= 0), default=-1),
@@ -297,6 +308,8 @@ def _kind(before: str, sentence_before: str, unit: str) -> tuple[str, str]:
         return "target", measure
     if measure == "growth_yoy":
         return "change", measure
+    if any(w in before[-4:] for w in GROWTH_WORDS) and not before.endswith(("至", "到")):
+        return "change", measure  # 较去年同期增加21.4亿元: by how much, not how much (增长至20亿元 is a level)
     if measure == "share":
         return "actual", measure
     if any(w in before for w in (*ACTUAL_WORDS, *RESULT_WORDS)):
@@ -335,16 +348,21 @@ def _unit_fits(unit: str, measure: str, indicator_unit: str | None) -> bool:
     return unit == indicator_unit
 
 
-def _period_for(doc: _Document, periods: list[Period], at: int, clause: _Span) -> Period | None:
-    """The nearest period before the figure in its sentence, else one in its clause after it, else the
-    period the paragraph set earlier (一季度，… 。工业投资完成…)."""
+def _period_for(doc: _Document, periods: list[Period], at: int, clause: _Span, *, carry: bool) -> Period | None:
+    """The nearest period before the figure in its sentence, else one in its clause after it, else (for a
+    result, `carry`) the period the paragraph set earlier (一季度，… 。工业投资完成…)."""
+    periods = [p for p in periods if not _compared(doc, p)]
     before = [p for p in periods if p.end_at <= at]
     if before:
         return before[-1]
     after = [p for p in periods if clause.start <= p.start_at and p.end_at <= clause.end]
     if after:
         return after[0]
-    return doc.paragraph_period(at)
+    return doc.paragraph_period(at) if carry else None
+
+
+def _compared(doc: _Document, period: Period) -> bool:
+    return doc.norm.text[max(0, period.start_at - 1) : period.start_at] in _COMPARED_WITH
 
 
 def _at_a_cut(doc: _Document, clause: _Span, sentence: _Span) -> bool:
@@ -412,7 +430,7 @@ def _ranks(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Candi
             continue
         clause = doc.clause(m.start("n"), sentence)
         quote, offset = doc.quote(clause)
-        period = _period_for(doc, periods, m.start(), clause)
+        period = _period_for(doc, periods, m.start(), clause, carry=True)
         scope = _scope(doc, m.start(), m.end(), sentence, clause)
         out.append(
             Candidate(

@@ -116,6 +116,9 @@ def _dated(m: re.Match, year: int) -> Period:
         return Period(*at, label, date(year, first, 1), month_end(date(year, last, 1)), "months")
     if m.group("month"):
         month = _n(m.group("month"))
+        if m.string[max(0, m.start() - 2) : m.start()] in ("截至", "截止") and not m.group("day"):
+            # 截至10月底: the year so far, January to that month
+            return Period(*at, f"{year}年1-{month}月", date(year, 1, 1), month_end(date(year, month, 1)), "months")
         if m.group("day"):
             day = date(year, month, _n(m.group("day")))
             return Period(*at, f"{year}年{month}月{day.day}日", day, day, "day")
