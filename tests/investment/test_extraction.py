@@ -326,3 +326,11 @@ def test_year_to_date_comparisons_and_changes(book):
 def test_a_year_after_publication_is_a_plan_not_the_year_the_text_is_about(book):
     text = "全年新建道路 12 公里，康宁医药产业园预计2026年3月竣工，2026年建成投产。"
     assert one(text, book, "12").period == "2025年"
+
+
+def test_a_book_finds_its_names_inside_a_longer_name_another_book_taught_the_segmenter():
+    text = "振东集团十亿袋配方颗粒生产线已安装调试完成。"
+    long_name = NameBook([("project", "振东集团十亿袋配方颗粒生产线", [], 1)])
+    assert one(text, long_name, "十").scope.id == 1  # the long name is now one word of the shared segmenter
+    short = NameBook([("company", "振东集团", [], 2)])
+    assert one(text, short, "十").scope == Scope("company", "振东集团", 2)

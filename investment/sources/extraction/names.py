@@ -76,6 +76,7 @@ class NameBook:
     def __init__(self, entries: Iterable[tuple[str, str, Iterable[str], int | None]] = ()):
         self._by_key: dict[str, Scope] = {}
         self._registered: set[str] = set()
+        self._pattern: re.Pattern | None = None
         for kind, name, aliases, pk in entries:
             self.add(kind, name, aliases, pk)
 
@@ -89,6 +90,7 @@ class NameBook:
             key = _key(spelling)
             if len(key) >= 2:
                 self._by_key.setdefault(key, scope)
+        self._pattern = None
 
     def __len__(self) -> int:
         return len({s for s in self._by_key.values()})
@@ -131,11 +133,20 @@ class NameBook:
                 found.append(Mention(start, start + len(word), self._by_key[word]))
                 i += k
                 continue
+            if tokens[i][1] == "nz" and len(tokens[i][0]) > 2:
+                # jieba's dictionary is shared: a longer name of another book may hold one of this book's
+                found.extend(self._inside(tokens[i][0], tokens[i][2]))
             proposal = self._proposal(text, tokens, i, found)
             if proposal:
                 found.append(proposal)
             i += 1
         return found
+
+    def _inside(self, word: str, at: int) -> list[Mention]:
+        if self._pattern is None:
+            keys = sorted(self._by_key, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else re.compile(r"(?!)")
+        return [Mention(at + m.start(), at + m.end(), self._by_key[m.group(0)]) for m in self._pattern.finditer(word)]
 
     def _proposal(self, text: NormalisedText, tokens, i: int, found: list[Mention]) -> Mention | None:
         """A new entity when tokens[i] is a name's suffix and the words before it read as a name."""
