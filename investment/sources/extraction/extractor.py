@@ -175,9 +175,8 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
         if _is_not_a_figure(text, m):
             continue
         num_group = "num" if m.group("num") else "cn"
-        printed_norm = m.group(num_group)
         try:
-            number = to_decimal(printed_norm)
+            number = to_decimal(m.group(num_group))
             high = to_decimal(m.group("high")) if m.group("high") else None
             value, unit = _normalise_unit(number, m.group("unit"))
         except ValueError:
@@ -202,8 +201,7 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
         period = None
         if kind != "attribute":
             period = _period_for(doc, periods, m.start(), clause, carry=kind in ("actual", "change"))
-        value_printed = doc.norm.original_slice(m.start(num_group), m.end("high") if high else m.end(num_group))
-        unit_printed = doc.norm.original_slice(m.start("unit"), m.end("unit"))
+        # How sure: what was recognised raises it; words for numbers, hedges and column breaks lower it.
         confidence = 0.55
         confidence += 0.15 if indicator else 0
         confidence += 0.1 if scope and scope.id is not None else 0
@@ -215,8 +213,8 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
             Candidate(
                 value=value,
                 unit=unit,
-                value_printed=value_printed if not high else doc.norm.original_slice(m.start("num"), m.end("high")),
-                unit_printed=unit_printed,
+                value_printed=doc.norm.original_slice(m.start(num_group), m.end("high") if high else m.end(num_group)),
+                unit_printed=doc.norm.original_slice(m.start("unit"), m.end("unit")),
                 quote=quote,
                 offset=offset,
                 kind=kind,
@@ -383,7 +381,7 @@ def _name_around(doc: _Document, start: int, end: int) -> Mention | None:
 
 def _names_right_after(doc: _Document, end: int, clause: _Span) -> Mention | None:
     for mention in doc.mentions:
-        if end < mention.start <= end + 2 and doc.norm.text[end : mention.start] == "的"[: mention.start - end]:
+        if end <= mention.start <= end + 1 and doc.norm.text[end : mention.start] in ("", "的"):
             return mention
     return None
 
