@@ -334,3 +334,18 @@ def test_a_book_finds_its_names_inside_a_longer_name_another_book_taught_the_seg
     assert one(text, long_name, "十").scope.id == 1  # the long name is now one word of the shared segmenter
     short = NameBook([("company", "振东集团", [], 2)])
     assert one(text, short, "十").scope == Scope("company", "振东集团", 2)
+
+
+def test_the_eval_matches_a_milestone_by_kind_and_by_the_date_as_precise_as_curated():
+    from investment.sources.extraction.evaluation import Truth
+
+    text = "康宁医药产业园2025年6月开工。"
+    (started,) = extract(text, NameBook())
+    month = Truth(0, len(text), Decimal(20250601), "started 2025-06", text, "month", "started")
+    assert month.found_by(started)
+    assert not Truth(0, len(text), Decimal(20250601), "", text, "month", "in_production").found_by(started)
+    assert not Truth(0, len(text), Decimal(20250701), "", text, "month", "started").found_by(started)
+    assert Truth(0, len(text), Decimal(20250101), "", text, "year", "started").found_by(started)
+    assert not Truth(len(text), len(text) + 5, Decimal(20250601), "", text, "month", "started").found_by(started)
+    figure = Truth(0, len(text), Decimal(20250601), "", text)  # a figure is never found by a milestone
+    assert not figure.found_by(started)
