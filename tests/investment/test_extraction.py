@@ -230,6 +230,11 @@ def test_indicators_come_from_the_indicator_vocabulary(book, sentence, indicator
         assert c.measure == measure
 
 
+def test_a_growth_rate_right_after_a_level_is_the_growth_of_that_indicator(book):
+    assert one("全区GDP达到356.2亿元，增长5.8%。", book, "5.8").indicator == "gdp"
+    assert one("全区GDP达到356.2亿元，居民收入增长5.8%。", book, "5.8").indicator is None
+
+
 def test_an_indicator_whose_unit_does_not_fit_is_not_proposed(book):
     assert one("签约项目 86 个。", book, "86").indicator == "signed_projects"
     assert one("签约额增长 12%。", book, "12").indicator == "signed_amount"  # a growth rate fits a level indicator
@@ -268,6 +273,8 @@ def test_a_sentence_cut_by_a_column_break_is_quoted_only_from_what_is_there(book
         "PM_{2.5}浓度下降。",
         "一个个项目拔地而起，一批企业落地。",
         "工期 3 个月。",
+        "提供7×24小时自助服务。",
+        "三次产业结构持续优化。",
     ],
 )
 def test_slogans_codes_ordinals_and_durations_are_not_figures(book, sentence):

@@ -42,7 +42,7 @@ _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN = f"[{CN_DIGITS}十百千]+(?:万[{CN_DIGITS}十百千]+)?"
 _UNITS = "|".join(re.escape(u) for u in UNIT_SPELLINGS)
 FIGURE_RE = re.compile(
-    rf"(?:(?<![A-Za-z0-9_.\-/])(?P<num>{_ARABIC})(?:(?:-|~|～|—|至|到)(?P<high>{_ARABIC}))?"
+    rf"(?:(?<![A-Za-z0-9_.\-/×*:：])(?P<num>{_ARABIC})(?:(?:-|~|～|—|至|到)(?P<high>{_ARABIC}))?"
     rf"|(?<![第{CN_DIGITS}十百千万亿周])(?P<cn>{_CN}))"
     rf"(?P<yu>余|多)?"
     rf"(?P<unit>(?:万亿|亿|万)?(?:余|多)?(?:{_UNITS})|(?:万亿|亿|万)(?=级)|(?<=\d余)(?=[\u4e00-\u9fff]))"
@@ -171,6 +171,7 @@ def extract_candidates(text: str, *, published_on: date | None, names: NameBook)
 def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Candidate]:
     text = doc.norm.text
     out = []
+    last_indicator = None
     for m in FIGURE_RE.finditer(text, sentence.start, sentence.end):
         if _is_not_a_figure(text, m):
             continue
@@ -190,6 +191,9 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
         if kind == "change" and measure == "level" and m.group("unit") in ("%",):
             measure = "growth_yoy"
         indicator = _indicator(before, after, unit, measure, m.group("unit"))
+        if indicator is None and measure == "growth_yoy" and before.startswith(GROWTH_WORDS):
+            indicator = last_indicator  # X完成38.83亿元，同比增长6.93%: the growth of the figure just before
+        last_indicator = indicator
         named = _name_around(doc, m.start(), m.end())
         scope = named.scope if named else _scope(doc, m.start(), m.end(), sentence, clause)
         if named and kind == "actual":
@@ -253,6 +257,8 @@ def _is_not_a_figure(text: str, m: re.Match) -> bool:
         return True  # 一个, 一批, 一座: an article, not a count
     if unit == "个" and following == "月":
         return True  # 3个月: a duration
+    if unit == "次" and text.startswith("产业", end):
+        return True  # 三次产业: the three sectors of the economy
     if last in "个项家条批" and following in "一二三四五六七八九十":
         return True  # 三个一批, 五个一: a slogan
     if text[max(0, m.start() - 1) : m.start()] in ("第", "届"):

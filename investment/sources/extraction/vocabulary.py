@@ -59,7 +59,7 @@ TARGET_WORDS = (
     "投产后",
 )
 # Nouns that contain a target word but name a thing (the year's plan), not an intention.
-NOT_TARGET_NOUNS = ("年度计划", "投资计划", "计划投资", "计划总投资", "目标任务")
+NOT_TARGET_NOUNS = ("年度计划", "投资计划", "目标任务")
 # … or, for words that also mean something else (将 also marks an object: 将项目建设作为…), in its clause.
 CLAUSE_TARGET_WORDS = ("将", "要")
 # A result: beats a target word further back in the sentence (今年目标…，截至目前已…).
