@@ -356,3 +356,12 @@ def test_the_eval_matches_a_milestone_by_kind_and_by_the_date_as_precise_as_cura
     assert not Truth(len(text), len(text) + 5, Decimal(20250601), "", text, "month", "started").found_by(started)
     figure = Truth(0, len(text), Decimal(20250601), "", text)  # a figure is never found by a milestone
     assert not figure.found_by(started)
+
+
+def test_a_share_of_value_added_a_target_named_after_the_figure_and_a_project_named_after_its_event(book):
+    text = "战略性新兴产业增加值仅占0.9%。定下2025年签约额145亿元的目标。今年开工建设康宁医药产业园。"
+    share = one(text, book, "0.9")
+    assert (share.kind, share.measure) == ("actual", "share")
+    assert one(text, book, "145").kind == "target"
+    (start,) = [c for c in extract(text, book) if c.kind == "milestone"]
+    assert (start.milestone, start.scope.name, start.period) == ("started", "康宁医药产业园", "2025年")

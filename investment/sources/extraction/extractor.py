@@ -187,7 +187,7 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
         before = text[clause.start : m.start()]
         after = text[m.end() : clause.end]
         comparator = _comparator(before, m, after)
-        kind, measure = _kind(before, text[sentence.start : m.start()], m.group("unit"))
+        kind, measure = _kind(before, text[sentence.start : m.start()], m.group("unit"), after)
         if kind == "change" and measure == "level" and m.group("unit") in ("%",):
             measure = "growth_yoy"
         indicator = _indicator(before, after, unit, measure, m.group("unit"))
@@ -289,8 +289,9 @@ def _comparator(before: str, m: re.Match, after: str) -> str:
     return ""
 
 
-def _kind(before: str, sentence_before: str, unit: str) -> tuple[str, str]:
-    """(kind, measure) from the words before the figure in its clause and its sentence."""
+def _kind(before: str, sentence_before: str, unit: str, after: str = "") -> tuple[str, str]:
+    """(kind, measure) from the words before the figure in its clause and its sentence (and 的目标 after it)."""
+    before = before.replace("增加值", "\0\0\0")  # 工业增加值 is a measure, not an increase
     measure = "level"
     if unit in ("%", "百分点", "个百分点"):
         if any(w in before[-8:] for w in SHARE_WORDS) and not any(w in before[-8:] for w in GROWTH_WORDS):
@@ -308,7 +309,7 @@ def _kind(before: str, sentence_before: str, unit: str) -> tuple[str, str]:
         max((offset + at for w in CLAUSE_TARGET_WORDS if (at := before.rfind(w)) >= 0), default=-1),
     )
     actual_at = max((sentence_before.rfind(w) for w in ACTUAL_WORDS), default=-1)
-    if target_at >= 0 and target_at > actual_at:
+    if (target_at >= 0 and target_at > actual_at) or after.startswith(("的目标", "目标")):
         return "target", measure
     if measure == "growth_yoy":
         return "change", measure
@@ -520,8 +521,10 @@ def _milestone_scope(doc: _Document, sentence: _Span, clause: _Span, verb_at: in
     project before it in its sentence."""
     in_clause = [m for m in doc.mentions if clause.start <= m.start and m.end <= verb_at]
     in_sentence = [m for m in doc.mentions if sentence.start <= m.start and m.end <= verb_at]
+    after = [m for m in doc.mentions if verb_at <= m.start and m.end <= clause.end and m.scope.kind == "project"]
     for group in (
         [m for m in in_clause if m.scope.kind == "project"],
+        after[:1],  # 今年开工建设苏店幼儿园: the project named after the verb
         in_clause,
         [m for m in in_sentence if m.scope.kind == "project"],
         in_sentence,
