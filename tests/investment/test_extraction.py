@@ -365,3 +365,12 @@ def test_a_share_of_value_added_a_target_named_after_the_figure_and_a_project_na
     assert one(text, book, "145").kind == "target"
     (start,) = [c for c in extract(text, book) if c.kind == "milestone"]
     assert (start.milestone, start.scope.name, start.period) == ("started", "康宁医药产业园", "2025年")
+
+
+def test_a_size_before_the_thing_it_sizes_and_funds_won_are_results(book):
+    text = "建设5万千瓦光伏项目，300MW电堆组装生产线高速运转。争取到各类政策性资金76.9亿元。新开工项目 12 个。"
+    for printed in ("5", "300"):
+        c = one(text, book, printed)
+        assert (c.kind, c.indicator) == ("attribute", "capacity")
+    assert one(text, book, "76.9").kind == "actual"
+    assert one(text, book, "12").kind == "actual"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from ..curation import COUNT_UNITS
 from ..curation import normalise as normalise_unit
 from .candidates import Candidate, Scope
 from .names import Mention, NameBook
@@ -28,12 +29,13 @@ from .vocabulary import (
     COMPARATOR_BEFORE,
     GROWTH_WORDS,
     MILESTONE_VERBS,
-    NOT_TARGET_NOUNS,
+    NOT_TARGET_WORDS,
     RANK_SCOPES,
     RANK_VERBS,
     RESULT_WORDS,
     SHARE_WORDS,
     TARGET_WORDS,
+    THING_NOUNS,
     UNIT_SPELLINGS,
     indicator_vocabulary,
 )
@@ -202,6 +204,10 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
                 indicator = "capacity"
         elif scope and _names_right_after(doc, m.end(), clause) and kind == "actual":
             kind = "attribute"  # 总投资 19.96 亿元的 X: a fact of X
+        elif kind == "actual" and unit not in COUNT_UNITS and _sizes_a_thing(after):
+            kind = "attribute"  # 5万千瓦光伏项目, 300MW半自动电堆组装生产线: the size of the thing named
+            if indicator is None and unit not in ("万元", "%"):
+                indicator = "capacity"
         period = None
         if kind != "attribute":
             period = _period_for(doc, periods, m.start(), clause, carry=kind in ("actual", "change"))
@@ -235,6 +241,13 @@ def _figures(doc: _Document, sentence: _Span, periods: list[Period]) -> list[Can
             )
         )
     return out
+
+
+def _sizes_a_thing(after: str) -> bool:
+    """The words after the figure, up to its clause's end, name a project or a line, with no verb between."""
+    head = after[:12]
+    at = min((i for w in THING_NOUNS if (i := head.find(w)) >= 0), default=-1)
+    return at >= 0 and not _MILESTONE_VERB_RE.search(head[:at]) and not any(w in head[:at] for w in ("的", "已", "将"))
 
 
 def _normalise_unit(number: Decimal, unit: str) -> tuple[Decimal, str]:
@@ -301,7 +314,7 @@ def _kind(before: str, sentence_before: str, unit: str, after: str = "") -> tupl
     if before.rstrip("近约超达").endswith(("由", "从")) or before.endswith(("现有", "由", "从")):
         return "attribute", measure  # 由 4300 吨跃升至 1.3 万吨: what there is now
     offset = len(sentence_before) - len(before)  # where the clause starts in the sentence
-    for noun in NOT_TARGET_NOUNS:  # 占年度计划的86.3%: the plan named, not a plan stated
+    for noun in NOT_TARGET_WORDS:  # 占年度计划的86.3%: the plan named, not a plan stated
         sentence_before = sentence_before.replace(noun, "\0" * len(noun))
         before = before.replace(noun, "\0" * len(noun))
     target_at = max(

@@ -58,8 +58,10 @@ TARGET_WORDS = (
     "投运后",
     "投产后",
 )
-# Nouns that contain a target word but name a thing (the year's plan), not an intention.
-NOT_TARGET_NOUNS = ("年度计划", "投资计划", "目标任务")
+# Words that contain a target word but name a thing (the year's plan) or a result (争取到), not an intention.
+NOT_TARGET_WORDS = ("年度计划", "投资计划", "目标任务", "争取到")
+# A figure followed by one of these in its clause is the size of that thing (5万千瓦光伏项目, 300MW生产线).
+THING_NOUNS = ("项目", "生产线", "工程", "产线")
 # … or, for words that also mean something else (将 also marks an object: 将项目建设作为…), in its clause.
 CLAUSE_TARGET_WORDS = ("将", "要")
 # A result: beats a target word further back in the sentence (今年目标…，截至目前已…).
