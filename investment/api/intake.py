@@ -65,6 +65,7 @@ class SourceReportCreateSerializer(serializers.Serializer):
     file = serializers.FileField(
         required=False,
         help_text=_("报道文件：.txt(UTF-8)、.docx、带文字层的 .pdf 或 .html；与 text 二选一"),
+        error_messages={"empty": _("文件是空的。")},
     )
     text = serializers.CharField(
         required=False, trim_whitespace=False, max_length=MAX_REPORT_BYTES // 4, help_text=_("报道全文；与 file 二选一")

@@ -19,6 +19,7 @@ class ReportAddForm(forms.Form):
         help_text=gettext_lazy("纯文本(UTF-8)、Word(.docx)、带文字层的 PDF 或保存的网页(.html)，不超过 %(mb)s MB")
         % {"mb": MAX_REPORT_BYTES // 2**20},
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(FORMATS)}),
+        error_messages={"empty": gettext_lazy("文件是空的。")},
     )
     text = forms.CharField(
         label=gettext_lazy("或粘贴全文"),
