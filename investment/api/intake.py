@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from shangdang_portal.permissions import can_review_figures
+from shangdang_portal.permissions import ReadOnlyOrAdmin, can_review_figures
 from shangdang_portal.row_versions import StaleRow, row_version
 from shangdang_portal.viewsets import ROW_IF_MATCH, ETagMixin, PortalReadOnlyViewSet
 
@@ -32,13 +32,14 @@ class IsFigureReviewer(permissions.BasePermission):
         return bool(request.user and request.user.is_authenticated) and can_review_figures(request.user)
 
 
-class ReadOrAddReport(permissions.BasePermission):
-    """Anyone reads source reports (what the selector shows); officials and admins add one."""
+class ReadOrAddReport(ReadOnlyOrAdmin):
+    """Anyone reads source reports (what the selector shows); officials and admins add one; nobody but an
+    admin gets past the permission for any other write (and then finds no such method)."""
 
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        return bool(request.user and request.user.is_authenticated) and can_review_figures(request.user)
+        if request.method == "POST":
+            return bool(request.user and request.user.is_authenticated) and can_review_figures(request.user)
+        return super().has_permission(request, view)
 
 
 class ReportAlreadyStored(exceptions.APIException):
