@@ -12,6 +12,11 @@ from ..models import Comparator, Figure, Measure, ScopeKind
 from .intake import FORMATS, MAX_REPORT_BYTES, ReadReport, read_report_file
 
 
+def _date_input():
+    # ISO dates: what a type=date input reads whatever the page's language.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class ReportAddForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("文件"),
@@ -34,7 +39,7 @@ class ReportAddForm(forms.Form):
     published_on = forms.DateField(
         label=gettext_lazy("发布日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_date_input(),
         help_text=gettext_lazy("有发布日期的报道对所有人公开"),
     )
     source_url = forms.URLField(label=gettext_lazy("来源地址"), max_length=500, required=False, assume_scheme="https")
@@ -113,12 +118,8 @@ class CandidateForm(forms.Form):
     measure = forms.ChoiceField(label=gettext_lazy("口径"), choices=Measure.choices, required=False)
     comparator = forms.ChoiceField(label=gettext_lazy("比较"), choices=COMPARATORS, required=False)
     period_label = forms.CharField(label=gettext_lazy("期间"), max_length=30, required=False)
-    period_start = forms.DateField(
-        label=gettext_lazy("期间开始"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=gettext_lazy("期间结束"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=gettext_lazy("期间开始"), required=False, widget=_date_input())
+    period_end = forms.DateField(label=gettext_lazy("期间结束"), required=False, widget=_date_input())
     scope_kind = forms.ChoiceField(label=gettext_lazy("范围"), choices=SCOPE_CHOICES, required=False)
     scope_name = forms.CharField(label=gettext_lazy("范围名称"), max_length=150, required=False)
     create_scope = forms.BooleanField(label=gettext_lazy("没有时新建"), required=False)

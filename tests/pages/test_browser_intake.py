@@ -2,6 +2,8 @@
 reviews its candidates from the keyboard (j/k to move, a to accept, r to reject with a reason) and finds the
 accepted figure on the report's page with its quote highlighted. No sideways scrolling, no console error."""
 
+from datetime import date
+
 import pytest
 
 from investment.models import Figure, FigureCandidate, SourceReport
@@ -62,6 +64,8 @@ def test_an_official_uploads_a_report_reviews_it_from_the_keyboard_and_sees_the_
     first.refresh_from_db()
     assert first.status == "accepted"
     figure = Figure.objects.get(pk=first.figure_id)
+    assert figure.region.name == "上党区"
+    assert (figure.period_start, figure.period_end) == (date(2026, 1, 1), date(2026, 6, 30))
     assert page.locator(f"#candidate-row-{first.pk}.status-accepted").count() == 1
 
     # After the save the queue is on the accepted one; the next pending one is rejected with a reason.
