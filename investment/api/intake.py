@@ -21,7 +21,7 @@ from shangdang_portal.viewsets import ROW_IF_MATCH, ETagMixin, PortalReadOnlyVie
 from ..filtersets import FigureCandidateFilterSet
 from ..models import Comparator, Figure, FigureCandidate, Indicator, Measure, ScopeKind
 from ..sources import selectors, services
-from ..sources.intake import MAX_REPORT_BYTES, ReadReport, read_report_file
+from ..sources.intake import MAX_REPORT_BYTES, MAX_REPORT_CHARS, ReadReport, read_report_file
 from .serializers import FigureSerializer, ReportDetailSerializer
 
 
@@ -69,7 +69,7 @@ class SourceReportCreateSerializer(serializers.Serializer):
         error_messages={"empty": _("文件是空的。")},
     )
     text = serializers.CharField(
-        required=False, trim_whitespace=False, max_length=MAX_REPORT_BYTES // 4, help_text=_("报道全文；与 file 二选一")
+        required=False, trim_whitespace=False, max_length=MAX_REPORT_CHARS, help_text=_("报道全文；与 file 二选一")
     )
     title = serializers.CharField(required=False, allow_blank=True, max_length=300)
     publisher = serializers.CharField(required=False, allow_blank=True, max_length=200)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import Comparator, Figure, Measure, ScopeKind
-from .intake import FORMATS, MAX_REPORT_BYTES, ReadReport, read_report_file
+from .intake import FORMATS, MAX_REPORT_BYTES, MAX_REPORT_CHARS, ReadReport, read_report_file
 
 
 def _date_input():
@@ -30,7 +30,7 @@ class ReportAddForm(forms.Form):
         label=gettext_lazy("或粘贴全文"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
-        max_length=MAX_REPORT_BYTES // 4,
+        max_length=MAX_REPORT_CHARS,
     )
     title = forms.CharField(
         label=gettext_lazy("标题"), max_length=300, required=False, help_text=gettext_lazy("不填则取文件的标题或首行")

@@ -15,6 +15,10 @@ from django.utils.translation import gettext as _
 
 # A report is a few pages of text; 10 MB leaves room for a PDF with pictures, and keeps a request small.
 MAX_REPORT_BYTES = 10 * 2**20
+# The longest report text kept: some fifty pages of Chinese, far more than any report so far (the longest of the
+# five is under 10,000 characters). Candidates are extracted while the official waits, at a few seconds per
+# 10,000 characters, so a book-length paste is refused rather than left to time out.
+MAX_REPORT_CHARS = 100_000
 FORMATS = (".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm")
 
 

@@ -23,7 +23,7 @@ from shangdang_portal.row_versions import lock_and_check
 
 from ..models import Figure, FigureCandidate, Indicator, Measure, ScopeKind, SourceReport
 from ..rollups.services import rollup_year_on_commit
-from .intake import normalise_text
+from .intake import MAX_REPORT_CHARS, normalise_text
 
 
 def _years_of(figure: Figure) -> set[int]:
@@ -85,6 +85,9 @@ def report_ingest(
     text = normalise_text(text)
     if not text:
         raise ValidationError({text_field: [_("没有正文。")]})
+    if len(text) > MAX_REPORT_CHARS:
+        limit = f"{MAX_REPORT_CHARS:,}"
+        raise ValidationError({text_field: [_("正文超过 %(n)s 字，请分篇添加。") % {"n": limit}]})
     sha256 = text_sha256(text)
     existing = SourceReport.objects.defer("text").filter(sha256=sha256).first()
     if existing is not None:

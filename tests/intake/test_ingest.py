@@ -201,3 +201,15 @@ def test_the_command_checks_its_options(tmp_path, args, says):
     with pytest.raises(CommandError, match="no such file"):
         call_command("ingest_report", str(tmp_path / "missing.txt"))
     assert not SourceReport.objects.exists()
+
+
+def test_a_text_longer_than_the_limit_is_refused_on_the_page_and_by_the_command(client_as, tmp_path):
+    long_text = ("上党区重大项目建设稳步推进。" * 8000).encode("utf-8")  # 112,000 characters, under 10 MB
+    response = upload(client_as("official"), "long.txt", long_text)
+    assert response.status_code == 400
+    assert "100,000" in response.context["form"].errors["file"][0]
+    path = tmp_path / "long.txt"
+    path.write_bytes(long_text)
+    with pytest.raises(CommandError, match="file: .*100,000"):
+        call_command("ingest_report", str(path))
+    assert not SourceReport.objects.exists()

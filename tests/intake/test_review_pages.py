@@ -161,3 +161,21 @@ def test_the_pages_speak_english_too(client_as, report, candidates):
     page = client.get(queue(report), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Review queue" in page and "Accept" in page and "Reject" in page
     assert "Add a source report" in client.get(reverse("sources:add"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_forms_show_the_proposed_dates_as_a_date_input_reads_them(client_as, report, candidates):
+    html = client_as("official").get(queue(report)).content.decode()
+    c = candidates["investment"]
+    assert f'type="date" name="period_start" value="2026-01-01" id="c{c.pk}-period_start"' in html
+    assert f'type="date" name="period_end" value="2026-06-30" id="c{c.pk}-period_end"' in html
+
+
+def test_a_form_for_a_candidate_of_another_report_or_garbage_is_refused_without_saving(client_as, report, candidates):
+    other = SourceReportFactory(text="另一篇报道。")
+    client = client_as("official")
+    c = candidates["investment"]
+    assert client.post(queue(other), form_of(c, "accept")).status_code == 404
+    garbage = client.post(queue(report), form_of(c, "accept", candidate="abc", value="1e999999") | {"action": "drop"})
+    assert garbage.status_code == 400
+    assert client.post(reverse("sources:review", args=[999999]), form_of(c, "accept")).status_code == 404
+    assert not Figure.objects.exists()
