@@ -171,3 +171,44 @@ def test_the_schema_documents_the_new_endpoints(api_client_as):
     accept = paths["/api/v1/figure-candidates/{id}/accept/"]["post"]
     assert any(p["name"] == "If-Match" for p in accept["parameters"])
     assert "/api/v1/figure-candidates/{id}/reject/" in paths and "/api/v1/figure-candidates/{id}/restatement/" in paths
+
+
+def test_listing_candidates_reads_a_constant_number_of_queries(
+    api_client_as, report, candidates, indicators, django_assert_max_num_queries
+):
+    from .builders import candidate
+
+    client = api_client_as("official")
+    url = api("figure-candidate-list")
+    client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        assert client.get(url).json()["count"] == 3
+    for _ in range(30):
+        candidate(
+            report,
+            "签约额68.5亿元",
+            scope_kind="park",
+            scope_name="上党经济技术开发区",
+            indicator=indicators["signed_amount"],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url, {"page_size": 50}).json()["count"] == 33
+
+
+def test_bad_review_input_is_a_field_error(api_client_as, candidates):
+    client = api_client_as("official")
+    c = candidates["investment"]
+    etag = etag_of(client, c)
+    for body, field in [
+        ({"value": "abc"}, "value"),
+        ({"kind": "rumour"}, "kind"),
+        ({"period_start": "2026-02-30"}, "period_start"),
+        ({"scope_kind": "planet"}, "scope_kind"),
+    ]:
+        response = client.post(api("figure-candidate-accept", c.pk), body, format="json", HTTP_IF_MATCH=etag)
+        assert response.status_code == 400 and field in response.json()["error"]["fields"], body
+    restated = client.post(
+        api("figure-candidate-restatement", c.pk), {"restates": 999999}, format="json", HTTP_IF_MATCH=etag
+    )
+    assert "restates" in restated.json()["error"]["fields"]
+    assert FigureCandidate.objects.get(pk=c.pk).status == "pending"
