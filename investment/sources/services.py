@@ -6,6 +6,7 @@ of a figure (scope, indicator, note)."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,7 +24,10 @@ from shangdang_portal.row_versions import lock_and_check
 
 from ..models import Figure, FigureCandidate, Indicator, Measure, ScopeKind, SourceReport
 from ..rollups.services import rollup_year_on_commit
+from .extraction import extract_candidates, name_book_from_db
 from .intake import MAX_REPORT_CHARS, normalise_text
+
+logger = logging.getLogger(__name__)
 
 
 def _years_of(figure: Figure) -> set[int]:
@@ -112,20 +116,26 @@ def report_ingest(
 
 def candidates_extract(*, report: SourceReport) -> list[FigureCandidate]:
     """The extractor's candidates for the report's text, stored pending review."""
-    from .extraction import extract_candidates, name_book_from_db
-
     found = extract_candidates(report.text, published_on=report.published_on, names=name_book_from_db())
     indicators = {i.code: i for i in Indicator.objects.all()}
-    rows = [
-        _candidate_row(report, candidate.as_json(), candidate, indicators.get(candidate.indicator or ""))
-        for candidate in found
-    ]
+    rows = []
+    for candidate in found:
+        row = _candidate_row(report, candidate, indicators.get(candidate.indicator or ""))
+        try:
+            row.full_clean(exclude=["source_report", "indicator"])
+        except ValidationError as exc:
+            # One number the extractor misread must not keep the report out: it is left aside and logged.
+            logger.warning(
+                "candidate left aside", extra={"report": report.pk, "quote": row.quote, "errors": exc.messages}
+            )
+            continue
+        rows.append(row)
     return FigureCandidate.objects.bulk_create(rows)
 
 
-def _candidate_row(report, as_json: dict, found, indicator) -> FigureCandidate:
+def _candidate_row(report, found, indicator) -> FigureCandidate:
     scope = found.scope
-    row = FigureCandidate(
+    return FigureCandidate(
         source_report=report,
         value=found.value,
         unit=found.unit[:20],
@@ -143,10 +153,8 @@ def _candidate_row(report, as_json: dict, found, indicator) -> FigureCandidate:
         indicator=indicator,
         comparator=found.comparator or "",
         confidence=max(0.0, min(1.0, float(found.confidence))),
-        extracted=as_json,
+        extracted=found.as_json(),
     )
-    row.full_clean(exclude=["source_report", "indicator"])
-    return row
 
 
 @transaction.atomic
