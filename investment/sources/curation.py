@@ -73,6 +73,10 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "MW": ("千瓦", Decimal(1000)),
     "GW": ("千瓦", Decimal(1000000)),
     "万千瓦时": ("千瓦时", Decimal(10000)),
+    "千瓦时": ("千瓦时", Decimal(1)),
+    "kWh": ("千瓦时", Decimal(1)),
+    "MWh": ("千瓦时", Decimal(1000)),
+    "GWh": ("千瓦时", Decimal(1000000)),
     "亿千瓦时": ("千瓦时", Decimal(100000000)),
     "万人": ("人", Decimal(10000)),
     "万人次": ("人次", Decimal(10000)),
@@ -389,7 +393,13 @@ def _check_projects(cf: CurationFile, names: dict[str, set[str]]) -> None:
         for j, m in enumerate(p.get("milestones") or []):
             mw = f"{w} milestones[{j}]"
             _check_choice(mw, "kind", m.get("kind"), MILESTONE_KINDS)
-            parse_partial_date(m.get("date"))
+            try:
+                parse_partial_date(m.get("date"))
+                parse_partial_date(m.get("planned"))
+            except ValueError as exc:
+                raise CurationError(mw, str(exc)) from exc
+            if m.get("date") is not None and m.get("planned") is not None:
+                raise CurationError(mw, "a milestone is either reached (date) or planned, not both")
             locate(text, m.get("quote"), mw)
         names["project"].add(p["name"])
 

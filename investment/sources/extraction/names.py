@@ -42,10 +42,12 @@ _SUFFIXES = [
 ]
 # Tokens that never sit inside a name: what a sentence does to a project, and function words.
 _NOT_IN_NAME = set(
-    "的 和 与 及 等 了 在 是 将 已 为 对 把 让 使 由 从 以 向 并 或 其 该 这 其中 包括 全力 加快 推进 推动 建设 "
+    "的 和 与 及 等 了 在 是 将 已 为 对 把 让 使 由 从 以 向 并 或 其 该 这 其中 包括 低于 高于 以上 共有 "
+    "全省 全市 全区 全国 各 全力 加快 推进 推动 建设 "
     "实施 完成 启动 开工 投产 签约 引进 引入 落地 打造 新建 建成 开展 争取 围绕 聚焦 依托 支持 服务 助力 "
     "实现 持续 积极 重点 谋划 招引 储备 成功 全面 正式 已经 目前 今年 去年 明年 随着 作为 通过".split()
 )
+_PROPER_FLAGS = {"ns", "nz", "nt", "nr", "nrt", "nrfg", "eng"}
 _KEEP_FLAGS = ("n", "v", "a", "j", "l", "b", "m", "eng", "i", "g", "k", "s", "f", "t", "z")
 
 
@@ -54,6 +56,7 @@ class Mention:
     start: int  # in the normalised text
     end: int
     scope: Scope
+    known: bool = True  # False: a proposed new entity, named as printed
 
 
 @functools.cache
@@ -73,6 +76,7 @@ class NameBook:
     def __init__(self, entries: Iterable[tuple[str, str, Iterable[str], int | None]] = ()):
         self._by_key: dict[str, Scope] = {}
         self._registered: set[str] = set()
+        self._pattern: re.Pattern | None = None
         for kind, name, aliases, pk in entries:
             self.add(kind, name, aliases, pk)
 
@@ -86,6 +90,7 @@ class NameBook:
             key = _key(spelling)
             if len(key) >= 2:
                 self._by_key.setdefault(key, scope)
+        self._pattern = None
 
     def __len__(self) -> int:
         return len({s for s in self._by_key.values()})
@@ -128,11 +133,20 @@ class NameBook:
                 found.append(Mention(start, start + len(word), self._by_key[word]))
                 i += k
                 continue
+            if tokens[i][1] == "nz" and len(tokens[i][0]) > 2:
+                # jieba's dictionary is shared: a longer name of another book may hold one of this book's
+                found.extend(self._inside(tokens[i][0], tokens[i][2]))
             proposal = self._proposal(text, tokens, i, found)
             if proposal:
                 found.append(proposal)
             i += 1
         return found
+
+    def _inside(self, word: str, at: int) -> list[Mention]:
+        if self._pattern is None:
+            keys = sorted(self._by_key, key=len, reverse=True)
+            self._pattern = re.compile("|".join(map(re.escape, keys))) if keys else re.compile(r"(?!)")
+        return [Mention(at + m.start(), at + m.end(), self._by_key[m.group(0)]) for m in self._pattern.finditer(word)]
 
     def _proposal(self, text: NormalisedText, tokens, i: int, found: list[Mention]) -> Mention | None:
         """A new entity when tokens[i] is a name's suffix and the words before it read as a name."""
@@ -147,10 +161,12 @@ class NameBook:
             w, flag, start = tokens[j - 1]
             if start < last_known_end or w in _NOT_IN_NAME or not flag.startswith(_KEEP_FLAGS):
                 break
-            if not re.fullmatch(r"[\w\u4e00-\u9fff·()（）]+", w) or any(w == s[0] for s in _SUFFIXES):
-                break
+            if not re.fullmatch(r"[A-Za-z\u4e00-\u9fff·]+", w) or any(w == s[0] for s in _SUFFIXES):
+                break  # punctuation, a number or another name's end
             j -= 1
-        if j == i:
+        # A name has a proper noun in it (a place, a brand, a company: 润珠食品预制菜, 山西霍家工业); words
+        # alone (领代办项目, 低于全省开发区) describe a kind of thing rather than name one.
+        if not any(flag in _PROPER_FLAGS for _, flag, _ in tokens[j:i]):
             return None
         start = tokens[j][2]
         end = tokens[i][2] + (0 if drop else len(word))
@@ -158,7 +174,7 @@ class NameBook:
         if end - start < 3:
             return None
         # No id: the reviewer decides whether it is new or a spelling to add to a known one as an alias.
-        return Mention(start, name_end, Scope(kind, text.original_slice(start, end), None))
+        return Mention(start, name_end, Scope(kind, text.original_slice(start, end), None), known=False)
 
 
 def name_book_from_db() -> NameBook:
@@ -175,4 +191,23 @@ def name_book_from_db() -> NameBook:
         book.add("park", name, aliases or [], pk)
     for pk, name in Region.objects.values_list("pk", "name"):
         book.add("region", name, [], pk)
+    return book
+
+
+def name_book_from_curation(files) -> NameBook:
+    """The names the curation files give (merged across files), without ids: for scoring the extractor on
+    a database that has not imported them."""
+    from ..curation import merge_entities
+
+    merged = merge_entities(files)
+    book = NameBook()
+    for key, kind in (
+        ("projects", "project"),
+        ("companies", "company"),
+        ("platform_companies", "company"),
+        ("parks", "park"),
+        ("regions", "region"),
+    ):
+        for name, record in merged[key].items():
+            book.add(kind, name, record.get("aliases") or [])
     return book

@@ -16,7 +16,8 @@ from .numbers import CN_DIGITS, to_decimal
 
 _N = rf"(?:\d{{1,2}}|十[一二]?|[{CN_DIGITS}])"  # a month or a quarter, in digits or words
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[一二][〇零一二三四五六七八九]{3})年"
-_RELATIVE = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "明年": 1, "来年": 1}
+RELATIVE_YEARS = {"今年": 0, "本年": 0, "当年": 0, "去年": -1, "上年": -1, "上一年": -1, "明年": 1, "来年": 1}
+_RELATIVE = RELATIVE_YEARS
 _CONTEXT_YEAR = ("全年", "年内", "年底", "年末", "年初")
 _PLANS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 _QUARTER_WORDS = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9)}
@@ -115,6 +116,9 @@ def _dated(m: re.Match, year: int) -> Period:
         return Period(*at, label, date(year, first, 1), month_end(date(year, last, 1)), "months")
     if m.group("month"):
         month = _n(m.group("month"))
+        if m.string[max(0, m.start() - 2) : m.start()] in ("截至", "截止") and not m.group("day"):
+            # 截至10月底: the year so far, January to that month
+            return Period(*at, f"{year}年1-{month}月", date(year, 1, 1), month_end(date(year, month, 1)), "months")
         if m.group("day"):
             day = date(year, month, _n(m.group("day")))
             return Period(*at, f"{year}年{month}月{day.day}日", day, day, "day")

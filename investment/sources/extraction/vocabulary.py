@@ -35,9 +35,10 @@ COMPARATOR_AFTER = [
     ("以下", "<="),
     ("内", "<="),
     ("左右", "~"),
+    ("级", "~"),  # 百亿级: of that order
 ]
 
-# A plan or a goal: the clause before the figure says so.
+# A plan or a goal: anywhere before the figure in its sentence (计划2025年完成投资10亿元以上) …
 TARGET_WORDS = (
     "目标",
     "力争",
@@ -48,18 +49,25 @@ TARGET_WORDS = (
     "确保",
     "力促",
     "拟",
-    "将",
     "届时",
     "规划",
     "预测",
-    "要",
+    "未来",
     "达产后",
     "建成后",
     "投运后",
     "投产后",
 )
-# A result: beats a target word further back in the clause (计划…已完成 is an actual).
-ACTUAL_WORDS = ("已", "完成", "实现", "达到", "累计", "截至", "建成", "共有", "现有")
+# Words that contain a target word but name a thing (the year's plan) or a result (争取到), not an intention.
+NOT_TARGET_WORDS = ("年度计划", "投资计划", "目标任务", "争取到")
+# A figure followed by one of these in its clause is the size of that thing (5万千瓦光伏项目, 300MW生产线).
+THING_NOUNS = ("项目", "生产线", "工程", "产线")
+# … or, for words that also mean something else (将 also marks an object: 将项目建设作为…), in its clause.
+CLAUSE_TARGET_WORDS = ("将", "要")
+# A result: beats a target word further back in the sentence (今年目标…，截至目前已…).
+ACTUAL_WORDS = ("已", "累计", "截至", "共有", "现有", "目前")
+# What was done, in the clause: 完成固定资产投资85.6亿元 is a result, not the size of a thing.
+RESULT_WORDS = ("完成", "实现", "新增", "达到", "累计")
 GROWTH_WORDS = ("增长", "同比", "增速", "提高", "提升", "上升", "下降", "降低", "减少", "增加", "上涨", "回落", "增幅")
 SHARE_WORDS = ("占比", "比重", "占")
 # A fact about a thing: its size, cost or capacity.
@@ -83,11 +91,37 @@ ATTRIBUTE_WORDS = (
     "现有",
     "年供水量",
 )
+# What a count of ideas rather than things is about (七个方面主抓手, 三项重点改革, 五个统一).
+ABSTRACT_NOUNS = (
+    "方面",
+    "抓手",
+    "举措",
+    "重点改革",
+    "改革",
+    "行动",
+    "机制",
+    "体系",
+    "理念",
+    "任务",
+    "工作法",
+    "统一",
+    "一体化",
+    "必须",
+    "原则",
+    "坚持",
+    "导向",
+    "思路",
+    "转变",
+    "战略",
+    "精神",
+)
 RANK_SCOPES = ("全国", "全省", "全市", "全区", "全县", "省内", "市内", "同类", "同行业", "各县区")
 RANK_VERBS = ("排名", "排", "位居", "位列", "名列", "居", "列")
 
 # Milestone verbs → Milestone kinds (projects.models.Milestone, curation MILESTONE_KINDS).
 MILESTONE_VERBS = [
+    ("建成投产", "in_production"),
+    ("竣工投产", "in_production"),
     ("签约", "signed"),
     ("摘牌", "land_granted"),
     ("拿地", "land_granted"),
