@@ -239,3 +239,21 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# --- What one request may carry (shangdang_portal/request_limits.py) --------------------------------------
+# The whole body, files included: the largest upload is a 10 MB ledger. Form fields and JSON bodies (a
+# narrative is at most 10,000 characters) get far less; photos have their own 5 MB in the progress services.
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default, said here beside the others
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MIDDLEWARE.insert(1, "shangdang_portal.request_limits.RequestSizeLimitMiddleware")
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "shangdang_portal.request_limits.PortalJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# Progress photos are sent by the portal (projects.progress.photos) behind their report's permission. With a
+# web server in front, set this to an internal location aliased to MEDIA_ROOT (e.g. /protected-media/) and
+# the portal answers with X-Accel-Redirect, leaving the bytes to the server.
+PHOTO_ACCEL_REDIRECT = env("PORTAL_PHOTO_ACCEL_REDIRECT", default="")
