@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -198,18 +198,22 @@ def progress_reminders_send(*, today: dt.date | None = None) -> list[Notificatio
     if today.day < min(settings.PORTAL_REMINDER_DAY, last_day):
         return []
     period = selectors.current_period(today)
+    reminded = []
     with transaction.atomic():
-        recipients = list(selectors.staff_without_submitted_month(period=period))
-        Notification.objects.bulk_create(
-            [Notification(recipient=u, verb=Notification.Verb.REMINDER, period=period) for u in recipients],
-            ignore_conflicts=True,
-        )
+        for user in selectors.staff_without_submitted_month(period=period):
+            try:
+                with transaction.atomic():
+                    reminded.append(
+                        Notification.objects.create(recipient=user, verb=Notification.Verb.REMINDER, period=period)
+                    )
+            except IntegrityError:
+                continue  # a run beside this one reminded them first (and mails them)
         subject = _("%(month)s 的月度进度尚未提交") % {"month": f"{period:%Y-%m}"}
         body = _("您负责的项目中还有 %(month)s 的月度进度未提交审核，请登录门户的“我的项目”填报。") % {
             "month": f"{period:%Y-%m}"
         }
-        _mail_after_commit(subject, body, recipients)
-    return list(Notification.objects.filter(verb=Notification.Verb.REMINDER, period=period, recipient__in=recipients))
+        _mail_after_commit(subject, body, [n.recipient for n in reminded])
+    return reminded
 
 
 # --- the workflow ---------------------------------------------------------------------------------

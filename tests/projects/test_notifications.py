@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -187,6 +187,9 @@ def test_the_reminder_picks_exactly_the_staff_whose_month_is_not_submitted_once(
         assert progress_reminders_task.apply(args=[(reminder_day + dt.timedelta(days=1)).isoformat()]).get() == 0
     assert reminded.count() == 3 and len(mailoutbox) == 2
     assert drafting.notifications.get().get_verb_display() == "本月进度尚未提交"
+    # Two runs at once cannot remind anyone twice either: the database holds one reminder per user and month.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Notification.objects.create(recipient=drafting, verb=Verb.REMINDER, period=period)
 
 
 def test_the_reminder_runs_daily_from_celery_beat(settings):
