@@ -240,7 +240,7 @@ class Notification(models.Model):
         SUBMITTED = "submitted", _("提交了进度报告")
         APPROVED = "approved", _("审核通过了进度报告")
         RETURNED = "returned", _("退回了进度报告")
-        REMINDER = "reminder", _("本月进度尚未提交")
+        REMINDER = "reminder", _("月度进度尚未提交")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -186,7 +186,7 @@ def test_the_reminder_picks_exactly_the_staff_whose_month_is_not_submitted_once(
     with django_capture_on_commit_callbacks(execute=True):
         assert progress_reminders_task.apply(args=[(reminder_day + dt.timedelta(days=1)).isoformat()]).get() == 0
     assert reminded.count() == 3 and len(mailoutbox) == 2
-    assert drafting.notifications.get().get_verb_display() == "本月进度尚未提交"
+    assert drafting.notifications.get().get_verb_display() == "月度进度尚未提交"
     # Two runs at once cannot remind anyone twice either: the database holds one reminder per user and month.
     with pytest.raises(IntegrityError), transaction.atomic():
         Notification.objects.create(recipient=drafting, verb=Verb.REMINDER, period=period)
