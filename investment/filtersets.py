@@ -14,6 +14,7 @@ from .models import (
     BatchRate,
     CampaignYear,
     Figure,
+    FigureCandidate,
     Indicator,
     Measure,
     PipelinePool,
@@ -213,3 +214,13 @@ class RankingFilterSet(django_filters.FilterSet):
     class Meta:
         model = Ranking
         fields = ["year", "indicator", "scope_kind", "period"]
+
+
+class FigureCandidateFilterSet(django_filters.FilterSet):
+    source_report = django_filters.ModelChoiceFilter(queryset=SourceReport.objects.all(), label=_("来源报道"))
+    status = django_filters.MultipleChoiceFilter(choices=FigureCandidate.Status.choices, label=_("状态"))
+    min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte", label=_("置信度不低于"))
+
+    class Meta:
+        model = FigureCandidate
+        fields = ["source_report", "status"]

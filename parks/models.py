@@ -1,9 +1,12 @@
 """Regions (city > district/county), the park tree (zone > sub-park > cluster), chains and towns."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from shangdang_portal.coordinates import check_coordinates
 
 
 class Region(models.Model):
@@ -66,6 +69,24 @@ class Park(models.Model):
     leading_industries = models.JSONField(_("主导产业"), default=list, blank=True)
     supporting_industries = models.JSONField(_("辅助产业"), default=list, blank=True)
     description = models.TextField(_("简介"), blank=True)
+    # The park's point on the map (a gate or its centre), set in the back office; without it, the park and
+    # its projects without a point of their own are drawn at their region's point.
+    longitude = models.DecimalField(
+        _("经度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    latitude = models.DecimalField(
+        _("纬度"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
 
     class Meta:
         verbose_name = _("园区")
@@ -83,12 +104,22 @@ class Park(models.Model):
                 name="park_area_positive",
                 violation_error_message=_("面积必须大于 0。"),
             ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True, latitude__isnull=True)
+                | Q(longitude__isnull=False, latitude__isnull=False),
+                name="park_coordinates_both_or_none",
+                violation_error_message=_("经度和纬度须同时填写。"),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
     def clean(self) -> None:
+        problem = check_coordinates(self.longitude, self.latitude)
+        if problem:
+            keys, message = problem
+            raise ValidationError(dict.fromkeys(keys, message))
         if not self.parent_id:
             return  # the check constraint says whether this kind needs a parent
         if self.kind == self.Kind.DEVELOPMENT_ZONE:

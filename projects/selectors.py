@@ -69,6 +69,28 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     return apply_filterset(ProjectFilterSet, filters, queryset)
 
 
+def project_points(*, user) -> QuerySet[Project]:
+    """The projects the user may see with what a map draws (name, signal, investment, point, park and
+    region) and nothing more; the caller applies ProjectFilterSet, as the list does."""
+    return (
+        visible_projects(user)
+        .select_related("region", "park__region")
+        .only(
+            "name",
+            "signal",
+            "total_investment",
+            "longitude",
+            "latitude",
+            "region__name",
+            "park__name",
+            "park__longitude",
+            "park__latitude",
+            "park__region__name",
+        )
+        .order_by("name", "pk")
+    )
+
+
 def project_get(*, user, pk) -> Project | None:
     return project_list(user=user).filter(pk=pk).first()
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shangdang_portal.coordinates import check_coordinates
 from shangdang_portal.row_versions import lock_and_check
 
 from . import hooks
@@ -54,6 +55,27 @@ def project_save(*, project: Project, actor, staff=None, references_checked: boo
     if staff is not None:
         project.staff.set(staff)
     return project
+
+
+# The fields a project's point is versioned by (shangdang_portal.row_versions), for the project file's form.
+LOCATION_VERSION_FIELDS = ("longitude", "latitude")
+
+
+@transaction.atomic
+def project_locate(*, project: Project, longitude, latitude, actor, version: str | None = None) -> Project:
+    """Set or clear (both None) a project's point in decimal degrees, recording who did it: both or neither,
+    inside China and not swapped (the ledger's rule)."""
+    lock_and_check(Project, project.pk, version, LOCATION_VERSION_FIELDS)
+    if (longitude is None) != (latitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        raise ValidationError({missing: _("经度和纬度须同时填写。")})
+    problem = check_coordinates(longitude, latitude)
+    if problem:
+        keys, message = problem
+        raise ValidationError(dict.fromkeys(keys, message))
+    project = Project.objects.get(pk=project.pk)
+    project.longitude, project.latitude = longitude, latitude
+    return project_save(project=project, actor=actor)
 
 
 # The fields a milestone's row version is computed from (shangdang_portal.row_versions): those a writer changes.

@@ -3,6 +3,7 @@
     python scripts/benchmark.py --projects 2000 --months 12      (or: make bench BENCH_ARGS="...")
     python scripts/benchmark.py --rollups 10000 100000           (roll-up timings at those sizes)
     python scripts/benchmark.py --ledger 300 10000               (ledger import timings at those sizes)
+    python scripts/benchmark.py --extraction                     (figure extraction time only)
 
 Data goes to its own database: BENCH_DATABASE_URL, or the SQLite file var/bench.sqlite3. The script
 migrates it, loads the report data, adds the synthetic rows, starts gunicorn on 127.0.0.1, sends a
@@ -173,6 +174,30 @@ def bench_ledger(env, sizes: list[int]) -> None:
         print(f"{size:>8}{first:>10.2f}{again:>10.2f}{first / size * 1000:>10.2f}")
 
 
+EXTRACTION = """
+import time
+from investment.sources.curation import REPORTS_DIR
+from investment.sources.extraction import extract_candidates, name_book_from_db
+texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS_DIR.glob("*.txt"))]
+names = name_book_from_db()
+extract_candidates(texts[0], published_on=None, names=names)  # loads jieba's dictionary once
+best = float("inf")
+for _ in range(3):
+    started = time.perf_counter()
+    for text in texts:
+        extract_candidates(text, published_on=None, names=names)
+    best = min(best, time.perf_counter() - started)
+chars = sum(len(t) for t in texts)
+per_10k_ms = best / chars * 10000 * 1000
+print(f"figure extraction: {per_10k_ms:.0f} ms per 10,000 characters ({chars} characters, {len(texts)} texts)")
+"""
+
+
+def bench_extraction(env) -> None:
+    """The extractor over the report texts (best of three, dictionary loaded), per 10,000 characters."""
+    subprocess.run([PYTHON, "manage.py", "shell", "-v", "0", "-c", EXTRACTION], cwd=ROOT, env=env, check=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--projects", type=int, default=2000)
@@ -187,12 +212,18 @@ def main() -> None:
     parser.add_argument(
         "--ledger", type=int, nargs="+", metavar="N", help="time the ledger import at these sizes instead"
     )
+    parser.add_argument("--extraction", action="store_true", help="time the figure extractor only")
     args = parser.parse_args()
     if not 1 <= args.requests <= 100_000 or not 1 <= args.concurrency <= 64:
         raise SystemExit("--requests must be 1..100000 and --concurrency 1..64")
 
     database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}"
     env = _env(database_url)
+    if args.extraction:
+        _manage(env, "migrate", "--no-input", "-v", "0")
+        _manage(env, "import_reports", "-v", "0")
+        bench_extraction(env)
+        return
     if args.ledger:
         if any(not 1 <= n <= 20_000 for n in args.ledger):
             raise SystemExit("--ledger sizes must be 1..20000 (the reader's bound)")
@@ -251,6 +282,7 @@ def main() -> None:
             print(f"{label:<22}{result['rps']:>10.1f}{result['median_ms']:>12.1f}{result['p95_ms']:>10.1f}")
         if args.json:
             print(json.dumps(results, indent=2))
+        bench_extraction(env)
     finally:
         server.terminate()
         try:

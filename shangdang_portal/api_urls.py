@@ -5,6 +5,8 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from investment.api.campaigns import AnnualPlanViewSet, CampaignYearViewSet, TargetViewSet
+from investment.api.intake import FigureCandidateViewSet
+from investment.api.opendata import OC4IDSPackageView
 from investment.api.rollups import (
     BatchRateViewSet,
     PipelineViewSet,
@@ -35,6 +37,7 @@ router.register("obstacles", ObstacleViewSet, basename="obstacle")
 router.register("source-reports", SourceReportViewSet, basename="source-report")
 router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("figures", FigureViewSet, basename="figure")
+router.register("figure-candidates", FigureCandidateViewSet, basename="figure-candidate")
 router.register("targets", TargetViewSet, basename="target")
 router.register("campaign-years", CampaignYearViewSet, basename="campaign-year")
 router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
@@ -48,5 +51,6 @@ router.register("tokens", TokenViewSet, basename="token")
 urlpatterns = [
     # A project's change history is the progress workflow's read, under the project's URL.
     path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
+    path("oc4ids/", OC4IDSPackageView.as_view(), name="oc4ids"),
     *router.urls,
 ]

@@ -5,6 +5,7 @@ on a 409/412) and response headers (`headers`, e.g. its ETag); the four members 
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -37,6 +38,9 @@ def api_exception_handler(exc, context):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's own request limits (too many form fields, form data too large) met while parsing a body.
+        exc = exceptions.ParseError(str(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         # A service says why it refused ("您不是该项目的填报人员。"); keep that message if there is one.
         exc = exceptions.PermissionDenied(*exc.args[:1])

@@ -126,3 +126,8 @@ class CanSeeProgress(permissions.BasePermission):
 
 class IsAuthenticatedUser(permissions.IsAuthenticated):
     """Any signed-in account (used for a caller's own API tokens)."""
+
+
+def can_review_figures(user) -> bool:
+    """Bringing in a new source report and reviewing its candidate figures: officials and admins."""
+    return roles.has_role(user, roles.OFFICIAL)

@@ -1,6 +1,9 @@
 """Serializer shapes shared by every app's API; this module imports no app."""
 
+import json
+
 from rest_framework import serializers
+from rest_framework.utils import html
 
 
 class RefSerializer(serializers.Serializer):
@@ -8,3 +11,27 @@ class RefSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
+
+
+class NameListField(serializers.ListField):
+    """A list of names (aliases, industries): a JSON list of strings, or the field repeated in a form; never
+    null, a number or an object, each name at most 200 characters and at most 50 of them. A form may also
+    send the list as one JSON value (`aliases=["甲","乙"]`, as the JSON field before it took), so a form's
+    `aliases=null` is the null it means, and refused."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("child", serializers.CharField(max_length=200))
+        kwargs.setdefault("max_length", 50)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if html.is_html_input(dictionary) and isinstance(value, list) and len(value) == 1:
+            text = value[0].strip() if isinstance(value[0], str) else ""
+            if text == "null" or text.startswith("["):
+                try:
+                    return json.loads(text)
+                except ValueError:
+                    return value
+        return value

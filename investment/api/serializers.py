@@ -12,7 +12,7 @@ from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 class SourceReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = SourceReport
-        fields = ["id", "file_name", "title", "publisher", "published_on", "published_label", "covers"]
+        fields = ["id", "file_name", "title", "publisher", "published_on", "published_label", "covers", "source_url"]
 
 
 class ReportDetailSerializer(SourceReportSerializer):
@@ -92,8 +92,10 @@ class FigureSerializer(serializers.ModelSerializer):
             "quote",
             "quote_offset",
             "note",
+            "restates",
             "is_synthetic",
         ]
+        extra_kwargs = {"restates": {"help_text": _("复述：另一篇报道中的同一数据(编号)")}}
 
     @extend_schema_field(RefSerializer)
     def get_scope(self, figure):

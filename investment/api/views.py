@@ -12,6 +12,7 @@ from ..filtersets import (
     SourceReportFilterSet,
 )
 from ..sources import selectors as source_selectors
+from .intake import ReadOrAddReport, SourceReportCreateMixin
 from .serializers import (
     FigureSerializer,
     IndicatorSerializer,
@@ -29,8 +30,9 @@ def _scope_name(figure):
     list=extend_schema(summary=_("来源报道列表"), description=_("匿名用户只能看到已发布的报道。列表不含全文。")),
     retrieve=extend_schema(summary=_("来源报道详情(含全文)")),
 )
-class SourceReportViewSet(PortalReadOnlyViewSet):
+class SourceReportViewSet(SourceReportCreateMixin, PortalReadOnlyViewSet):
     filterset_class = SourceReportFilterSet
+    permission_classes = [ReadOrAddReport]
     export_filename = "source-reports"
     export_columns = [
         (_("编号"), "pk"),

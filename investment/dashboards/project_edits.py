@@ -47,6 +47,44 @@ class PoolMoveForm(forms.Form):
     moved_on = forms.DateField(label=gettext_lazy("日期"), required=False, widget=DATE_INPUT)
 
 
+class LocationForm(forms.Form):
+    """The project's point, in decimal degrees; both blank clears it (the map then uses its park or region)."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The range is the service's rule (shangdang_portal.coordinates), which also tells a swapped pair.
+    longitude = forms.DecimalField(label=gettext_lazy("经度"), required=False, max_digits=9, decimal_places=6)
+    latitude = forms.DecimalField(label=gettext_lazy("纬度"), required=False, max_digits=9, decimal_places=6)
+
+
+def location_form(project: Project) -> LocationForm:
+    return LocationForm(
+        initial={
+            "version": row_version(project, services.LOCATION_VERSION_FIELDS),
+            "longitude": project.longitude,
+            "latitude": project.latitude,
+        }
+    )
+
+
+def location_save(*, project: Project, form: LocationForm, actor) -> list:
+    """Saves a valid form; returns what changed when the project's point was changed meanwhile."""
+    data = form.cleaned_data
+    try:
+        services.project_locate(
+            project=project,
+            longitude=data["longitude"],
+            latitude=data["latitude"],
+            actor=actor,
+            version=data["version"] or None,
+        )
+    except StaleRow as stale:
+        form.add_error(None, stale.message)
+        return stale.changes
+    except ValidationError as error:
+        _add_errors(form, error)
+    return []
+
+
 def require_planner(user) -> None:
     if not can_edit_plans(user):
         raise PermissionDenied(_("只有领导和管理员可以修改计划。"))

@@ -6,15 +6,31 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parks.models import Park, Region
-from projects.models import Project, Signal
-from shangdang_portal.calendar import year_start
+from projects.models import Project, ProjectIssue, Signal
+from projects.models import counted_reports as counted_progress_reports
+from projects.selectors import visible_projects
+from shangdang_portal.calendar import month_end, year_start
 
 from ..models import (
     BatchRate,
@@ -24,6 +40,7 @@ from ..models import (
     PipelinePool,
     ProjectSignal,
     Ranking,
+    RankingEntry,
     Rollup,
     RollupScope,
     RollupSource,
@@ -32,7 +49,7 @@ from ..models import (
 )
 from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
-from ..rollups.rankings import competition_ranks
+from ..rollups.rankings import DEFAULT_INDICATOR, competition_ranks, ranked_by_indicator
 from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
 
@@ -279,3 +296,127 @@ def reports_latest(*, user, limit: int = 5) -> QuerySet[SourceReport]:
         .annotate(figure_count=Count("figures"))
         .order_by("-published_on", "file_name", "pk")[:limit]
     )
+
+
+# --- the big screen (大屏) and the monthly briefing (月度简报) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class BriefingMonth:
+    """A month the roll-ups have rows for: its first day, its campaign year and its newest as-of date."""
+
+    month: date
+    campaign_year: CampaignYear
+    as_of: date
+
+
+def months_with_data() -> list[BriefingMonth]:
+    """Every month with stored roll-up rows, newest first, each with its newest as-of date (one query
+    plus one for the campaign years, whatever the number of rows)."""
+    rows = (
+        Rollup.objects.annotate(month=TruncMonth("as_of"))
+        .values("campaign_year_id", "month")
+        .annotate(as_of=Max("as_of"))
+        .order_by("-month", "-campaign_year_id")
+    )
+    rows = list(rows)
+    years = CampaignYear.objects.in_bulk({row["campaign_year_id"] for row in rows})
+    months, seen = [], set()
+    for row in rows:
+        month = row["month"]
+        if month in seen:
+            continue
+        seen.add(month)
+        months.append(BriefingMonth(month=month, campaign_year=years[row["campaign_year_id"]], as_of=row["as_of"]))
+    return months
+
+
+def latest_approvals(*, user, year: int, limit: int = 8) -> list:
+    """The newest approved progress reports that count for months of the year, of the projects the user may
+    see (as the project file shows them), newest approval first."""
+    return list(
+        counted_progress_reports()
+        .filter(project__in=visible_projects(user).values("pk"), period__year=year)
+        .select_related("project")
+        .only("period", "investment_completed", "reviewed_at", "stage", "project__name")
+        .order_by(F("reviewed_at").desc(nulls_last=True), "-period", "-pk")[:limit]
+    )
+
+
+def laggards(*, campaign_year: CampaignYear, as_of: date, user) -> list[ProjectSignal]:
+    """Red, then yellow projects at the as-of date among those the user may see, furthest behind first,
+    with the rule and reason stored with each signal."""
+    red_first = Case(When(signal=Signal.RED, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return list(
+        ProjectSignal.objects.filter(
+            campaign_year=campaign_year,
+            as_of=as_of,
+            signal__in=[Signal.RED, Signal.YELLOW],
+            project__in=visible_projects(user).values("pk"),
+        )
+        .select_related("project")
+        .order_by(red_first, F("gap_points").asc(nulls_last=True), "project__name", "pk")
+    )
+
+
+def obstacles_in_month(*, month: date, user) -> dict[str, list]:
+    """Obstacles (问题清单) of the projects the user may see that were raised, or resolved, within the month."""
+    end = month_end(month)
+    issues = ProjectIssue.objects.filter(project__in=visible_projects(user).values("pk")).select_related("project")
+    return {
+        "opened": list(issues.filter(raised_on__range=(month, end)).order_by("raised_on", "pk")),
+        "closed": list(issues.filter(resolved_on__range=(month, end)).order_by("resolved_on", "pk")),
+    }
+
+
+@dataclass
+class PublishedRanking:
+    """The published rule's ranking of one scope kind: the month's frozen Ranking when there is one,
+    else the same rule computed from the roll-up at the as-of date (`frozen` None)."""
+
+    scope_kind: str
+    frozen: Ranking | None
+    entries: list[dict]
+
+
+def published_ranking(
+    *, campaign_year: CampaignYear, as_of: date, scope_kind: str, month: date | None = None
+) -> PublishedRanking:
+    """晾晒比拼 by the published rule (one indicator's completion, ranked_by_indicator). With `month`, that
+    month's frozen ranking; without, the newest frozen ranking up to the as-of date. When none was frozen,
+    the rule is applied to the stored roll-up at the as-of date."""
+    frozen = Ranking.objects.filter(
+        campaign_year=campaign_year,
+        scope_kind=scope_kind,
+        frozen_at__isnull=False,
+        indicator__code=DEFAULT_INDICATOR,
+        source=RollupSource.PROGRESS,
+    )
+    frozen = frozen.filter(period=month) if month else frozen.filter(period__lte=as_of)
+    frozen = (
+        frozen.select_related("indicator")
+        .prefetch_related(Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park")))
+        .order_by("-period", "-pk")
+        .first()
+    )
+    if frozen is not None:
+        entries = [
+            {"rank": e.rank, "name": str(e.region or e.park), "completion_rate": e.completion_rate, "rollup": None}
+            for e in frozen.entries.all()
+        ]
+        return PublishedRanking(scope_kind=scope_kind, frozen=frozen, entries=entries)
+    indicator = Indicator.objects.filter(code=DEFAULT_INDICATOR).first()
+    entries = []
+    if indicator is not None:
+        ranked = ranked_by_indicator(
+            campaign_year=campaign_year,
+            indicator=indicator,
+            source=RollupSource.PROGRESS,
+            scope_kind=scope_kind,
+            as_of=as_of,
+        )
+        entries = [
+            {"rank": rank, "name": str(row.region or row.park), "completion_rate": row.completion_rate, "rollup": row}
+            for rank, row in ranked
+        ]
+    return PublishedRanking(scope_kind=scope_kind, frozen=None, entries=entries)

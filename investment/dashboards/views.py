@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from parks.models import Park, Region
 from projects.models import Milestone, Pool, ProjectContact, Signal
 from projects.selectors import visible_projects
 from shangdang_portal.calendar import pro_rata
-from shangdang_portal.permissions import can_edit_plans, can_see_progress
+from shangdang_portal.permissions import can_edit_plans, can_see_progress, is_admin
 from shangdang_portal.templatetags.portal import indicator_name, number, wan_yuan
 
 from ..models import BatchRate, Measure, PipelinePool, RollupSource
@@ -357,7 +358,9 @@ def project_detail(request, pk: int):
     return _project_page(request, project)
 
 
-def _project_page(request, project, *, milestone_form=None, changes=(), pool_form=None, contact_form=None):
+def _project_page(
+    request, project, *, milestone_form=None, changes=(), pool_form=None, contact_form=None, location_form=None
+):
     """The project file; after a refused save, with the refused form (its errors) in place and a 400."""
     choice, switch, error = _choose_year(request)
     if error:
@@ -372,7 +375,7 @@ def _project_page(request, project, *, milestone_form=None, changes=(), pool_for
     }
     # Who changed what is shown to the same people the history API answers (can_see_progress).
     show_history = can_see_progress(request.user, project)
-    refused = milestone_form is not None or pool_form is not None or contact_form is not None
+    refused = any(f is not None for f in (milestone_form, pool_form, contact_form, location_form))
     edit = None
     if can_edit_plans(request.user):
         edit = {
@@ -380,6 +383,9 @@ def _project_page(request, project, *, milestone_form=None, changes=(), pool_for
             "contacts": project_edits.contact_rows(project, failed=contact_form, changes=changes),
             "pool_form": pool_form or project_edits.PoolMoveForm(),
         }
+        if is_admin(request.user):
+            edit["location_form"] = location_form or project_edits.location_form(project)
+            edit["location_changes"] = list(changes) if location_form is not None else []
     history = (
         list(project.history.select_related("history_user").order_by("-history_date")[:20]) if show_history else []
     )
@@ -427,6 +433,25 @@ def milestone_save(request, pk: int):
             return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#milestone-{form.cleaned_data['kind']}")
     project = project_file.project_file_get(pk=pk, user=request.user)  # as saved by others meanwhile
     return _project_page(request, project, milestone_form=form, changes=changes)
+
+
+@login_required
+def location_save(request, pk: int):
+    """An admin sets the project's point (longitude and latitude) on its file."""
+    project = _visible_project_to_edit(request, pk)
+    if project is None:
+        return HttpResponseNotAllowed(["POST"])
+    if not is_admin(request.user):
+        raise PermissionDenied(_("只有管理员可以修改项目坐标。"))
+    form = project_edits.LocationForm(request.POST)
+    changes = []
+    if form.is_valid():
+        changes = project_edits.location_save(project=project, form=form, actor=request.user)
+        if not form.errors:
+            messages.success(request, _("项目坐标已保存。"))
+            return redirect(f"{reverse('dashboards:project-detail', args=[pk])}#location")
+    project = project_file.project_file_get(pk=pk, user=request.user)
+    return _project_page(request, project, location_form=form, changes=changes)
 
 
 @login_required

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import cn2an
 from django.utils.translation import gettext as _
 
+from shangdang_portal import coordinates
 from shangdang_portal.money import MAX_MONEY, MONEY
 
 # What clerks write in a cell that has nothing to say.
@@ -404,31 +405,8 @@ def parse_coordinate(value) -> Decimal | None:
     return number
 
 
-# China's mainland and islands fit in this box; a point outside it is a typo or the wrong column.
-CHINA_LONGITUDE = (Decimal(73), Decimal(136))
-CHINA_LATITUDE = (Decimal(3), Decimal(54))
-
-
-def check_coordinates(longitude: Decimal | None, latitude: Decimal | None) -> tuple[tuple[str, ...], str] | None:
-    """Which coordinates are wrong and why, as (keys, message), both keys when swapped; None when fine or absent."""
-
-    def inside(number, bounds):
-        return number is not None and bounds[0] <= number <= bounds[1]
-
-    if inside(latitude, CHINA_LONGITUDE) and inside(longitude, CHINA_LATITUDE):
-        return (
-            "longitude",
-            "latitude",
-        ), _("经度和纬度填反了")
-    if longitude is not None and not -180 <= longitude <= 180:
-        return ("longitude",), _("经度应在-180到180之间")
-    if latitude is not None and not -90 <= latitude <= 90:
-        return ("latitude",), _("纬度应在-90到90之间")
-    if longitude is not None and not inside(longitude, CHINA_LONGITUDE):
-        return ("longitude",), _("经纬度不在中国境内")
-    if latitude is not None and not inside(latitude, CHINA_LATITUDE):
-        return ("latitude",), _("经纬度不在中国境内")
-    return None
+# Whether a point is plausible (inside China, not swapped) has one home: shangdang_portal.coordinates.
+check_coordinates = coordinates.check_coordinates
 
 
 def parse_phone(value) -> str | None:

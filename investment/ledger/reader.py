@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import openpyxl
 from django.utils.translation import gettext as _
+
+from shangdang_portal import spreadsheets
 
 from . import cells
 from .columns import (
@@ -37,13 +38,12 @@ from .columns import (
     normalize_header,
 )
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_DATA_ROWS = 20_000
-MAX_COLUMNS = 200
+LIMITS = spreadsheets.LEDGER
+MAX_FILE_BYTES = LIMITS.max_bytes
+MAX_DATA_ROWS = LIMITS.max_rows
+MAX_COLUMNS = LIMITS.max_columns
 HEADER_SCAN_ROWS = 15
 MIN_HEADER_MATCHES = 3
-# A run of this many blank rows ends the sheet: formatting dragged down to row 1,048,576 is not data.
-MAX_BLANK_RUN = 1_000
 
 # Why a row below the header is not a project: blank, a section heading (一、产业项目), a 合计/小计 row,
 # a note (注：…), or the row of column numbers (1 2 3 …) some ledgers print under the header.
@@ -135,10 +135,6 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _blank(row) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in row)
-
-
 def _read_bytes(file) -> bytes:
     if isinstance(file, bytes | bytearray):
         data = bytes(file)
@@ -150,40 +146,29 @@ def _read_bytes(file) -> bytes:
             file.seek(0)
         data = file.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise _SheetError(_("文件超过10MB，请拆分后再导入"))
+        raise _SheetError(spreadsheets.file_too_large(LIMITS).message)
     if not data:
         raise _SheetError(_("文件是空的"))
     return data
 
 
 def _bounded(rows):
-    """Sheet rows as (line, values) — blank ones dropped, a long blank run ending the sheet — within the limits."""
-    blank_run = 0
-    filled = 0
-    for line, row in enumerate(rows, start=1):
-        if _blank(row):
-            blank_run += 1
-            if blank_run >= MAX_BLANK_RUN:
-                return
-            continue
-        blank_run = 0
-        if len(row) > MAX_COLUMNS and not _blank(row[MAX_COLUMNS:]):
-            raise _SheetError(_("列数超过%(max)s列，请检查文件") % {"max": MAX_COLUMNS})
-        filled += 1
-        if filled > MAX_DATA_ROWS + HEADER_SCAN_ROWS:
-            raise _SheetError(_("数据超过%(max)s行，请拆分后再导入") % {"max": MAX_DATA_ROWS})
-        yield line, tuple(row[:MAX_COLUMNS])
+    """Sheet rows as (line, values) within the ledger's limits (shangdang_portal.spreadsheets)."""
+    try:
+        yield from spreadsheets.bounded_rows(rows, LIMITS, above_data=HEADER_SCAN_ROWS)
+    except spreadsheets.SheetTooLarge as refused:
+        raise _SheetError(refused.message) from None
 
 
 def _xlsx_sheets(data: bytes):
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = spreadsheets.open_xlsx(data, LIMITS)
+    except spreadsheets.SheetTooLarge as refused:
+        raise _SheetError(refused.message) from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise _SheetError(_("无法读取该XLSX文件，请确认文件未损坏")) from None
     for worksheet in workbook.worksheets:
-        # The dimension a file declares is often wrong; reading past it is bounded by _bounded instead.
-        worksheet.reset_dimensions()
-        yield worksheet.title, _bounded(worksheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
+        yield worksheet.title, _bounded(spreadsheets.worksheet_rows(worksheet, LIMITS))
 
 
 def _decode(data: bytes) -> str:

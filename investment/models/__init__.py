@@ -3,6 +3,7 @@
 roll-ups computed from them."""
 
 from .campaigns import AnnualPlan, CampaignYear, Comparator, Indicator, Measure, Target
+from .candidates import FigureCandidate
 from .ledger import LedgerImport, LedgerYearToDate
 from .rollups import (
     BatchRate,
@@ -24,6 +25,7 @@ __all__ = [
     "CampaignYear",
     "Comparator",
     "Figure",
+    "FigureCandidate",
     "Indicator",
     "LedgerImport",
     "LedgerYearToDate",

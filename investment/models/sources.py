@@ -4,6 +4,7 @@ Every number the portal shows is a Figure: value as printed beside the normalise
 exact quote at its character offset in the report text (also checked by a database trigger).
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -24,6 +25,16 @@ class SourceReport(models.Model):
     covers = models.CharField(_("内容范围"), max_length=300, blank=True)
     text = models.TextField(_("全文"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    source_url = models.URLField(_("来源地址"), max_length=500, blank=True)
+    # Who brought the report in through the portal; empty for the curated reports of import_reports.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("添加人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     imported_at = models.DateTimeField(_("导入时间"), auto_now=True)
 
     class Meta:
@@ -90,6 +101,15 @@ class Figure(models.Model):
     quote = models.TextField(_("原文"))
     quote_offset = models.PositiveIntegerField(_("原文位置"))
     note = models.TextField(_("备注"), blank=True)
+    # A restatement: the same figure printed again by another report; both are kept, the later one points here.
+    restates = models.ForeignKey(
+        "self",
+        verbose_name=_("复述自"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="restatements",
+    )
     is_synthetic = models.BooleanField(_("合成数据"), default=False)
     history = HistoricalRecords()
 
@@ -141,6 +161,8 @@ class Figure(models.Model):
             at = self.source_report.text.find(self.quote, self.quote_offset or 0)
             if self.source_report.text[self.quote_offset : self.quote_offset + len(self.quote)] != self.quote:
                 raise ValidationError({"quote": _("原文不在报道的该位置(找到的位置: %(at)s)。") % {"at": at}})
+        if self.restates_id and self.source_report_id and self.restates.source_report_id == self.source_report_id:
+            raise ValidationError({"restates": _("复述的数据必须来自另一篇报道。")})
 
 
 class MilestoneSource(models.Model):

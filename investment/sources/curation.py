@@ -73,6 +73,10 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "MW": ("千瓦", Decimal(1000)),
     "GW": ("千瓦", Decimal(1000000)),
     "万千瓦时": ("千瓦时", Decimal(10000)),
+    "千瓦时": ("千瓦时", Decimal(1)),
+    "kWh": ("千瓦时", Decimal(1)),
+    "MWh": ("千瓦时", Decimal(1000)),
+    "GWh": ("千瓦时", Decimal(1000000)),
     "亿千瓦时": ("千瓦时", Decimal(100000000)),
     "万人": ("人", Decimal(10000)),
     "万人次": ("人次", Decimal(10000)),
@@ -93,9 +97,17 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     "余亿元": ("万元", Decimal(10000)),
     "万余户": ("户", Decimal(10000)),
     "人次": ("人次", Decimal(1)),
+    "万亿元": ("万元", Decimal(100000000)),
+    "斤": ("斤", Decimal(1)),
+    "万斤": ("斤", Decimal(10000)),
+    "亿斤": ("斤", Decimal(100000000)),
+    "千米": ("公里", Decimal(1)),
+    "倍": ("倍", Decimal(1)),
 }
+# A count in 万 or 亿 (1.9万套, 十亿袋) is the count times this.
+MAGNITUDES = {"万": Decimal(10000), "亿": Decimal(100000000)}
 # Counted things keep their unit: 个, 家, 人, 宗, 件, 条, 台, 套, 所, 张, 户 …
-COUNT_UNITS = set("个家人宗件条台套所张户座项批次名辆栋间处颗片场根")
+COUNT_UNITS = set("个家人宗件条台套所张户座项批次名辆栋间处颗片场根支袋位株棵头只幢")
 
 _CN_DIGITS = {
     "〇": 0,
@@ -148,10 +160,10 @@ def normalise(value: Decimal, unit: str) -> tuple[Decimal, str]:
     if unit in UNITS:
         target, factor = UNITS[unit]
         return value * factor, target
-    if unit in COUNT_UNITS or (len(unit) == 2 and unit[0] == "万" and unit[1] in COUNT_UNITS):
-        if unit.startswith("万"):
-            return value * 10000, unit[1]
+    if unit in COUNT_UNITS:
         return value, unit
+    if len(unit) == 2 and unit[0] in MAGNITUDES and unit[1] in COUNT_UNITS:
+        return value * MAGNITUDES[unit[0]], unit[1]
     raise ValueError(f"unknown unit {unit!r}")
 
 
@@ -381,7 +393,13 @@ def _check_projects(cf: CurationFile, names: dict[str, set[str]]) -> None:
         for j, m in enumerate(p.get("milestones") or []):
             mw = f"{w} milestones[{j}]"
             _check_choice(mw, "kind", m.get("kind"), MILESTONE_KINDS)
-            parse_partial_date(m.get("date"))
+            try:
+                parse_partial_date(m.get("date"))
+                parse_partial_date(m.get("planned"))
+            except ValueError as exc:
+                raise CurationError(mw, str(exc)) from exc
+            if m.get("date") is not None and m.get("planned") is not None:
+                raise CurationError(mw, "a milestone is either reached (date) or planned, not both")
             locate(text, m.get("quote"), mw)
         names["project"].add(p["name"])
 

@@ -4,8 +4,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
-def highlight_quotes(text: str, figures) -> SafeString:
-    """The report text as HTML with each figure's quote inside a <mark id="figure-<id>">.
+def highlight_quotes(text: str, figures, *, prefix: str = "figure") -> SafeString:
+    """The report text as HTML with each figure's quote inside a <mark id="figure-<id>"> (or, for the review
+    queue's candidates, `prefix` "candidate": <mark id="candidate-<id>" data-candidates="…">).
 
     Overlapping quotes (several figures from one sentence) are merged into one mark, named after the
     first figure and listing all of them in data-figures; the later ones get an empty anchor
@@ -23,12 +24,14 @@ def highlight_quotes(text: str, figures) -> SafeString:
     parts, cursor = [], 0
     for start, end, members in merged:
         parts.append(escape(text[cursor:start]))
-        inner = [format_html('<span class="anchor" id="figure-{}"></span>', pk) for _, pk in members[1:]]
+        inner = [format_html('<span class="anchor" id="{}-{}"></span>', prefix, pk) for _, pk in members[1:]]
         inner.append(escape(text[start:end]))
         parts.append(
             format_html(
-                '<mark id="figure-{}" class="quote" data-figures="{}">{}</mark>',
+                '<mark id="{}-{}" class="quote" data-{}s="{}">{}</mark>',
+                prefix,
                 members[0][1],
+                prefix,
                 " ".join(str(pk) for _, pk in members),
                 mark_safe("".join(str(p) for p in inner)),  # noqa: S308 - each piece above is escaped
             )

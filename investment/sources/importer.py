@@ -262,18 +262,31 @@ def _load_projects(load: _Load) -> None:
 
 def _load_milestones(load: _Load) -> None:
     """A milestone several reports state is written once, as the last file (by name) states it, so a second
-    import finds every row as it left it."""
-    stated: dict[tuple, tuple] = {}
+    import finds every row as it left it. A plan (`planned:`) sets only the planned date: a report that
+    gives the milestone as reached keeps the actual date and is the milestone's source."""
+    stated: dict[tuple, dict] = {}
     for cf in load.files:
         for item in cf.projects:
             where = f"{cf.path.name} project {item['name']}"
             for m in item.get("milestones") or []:
                 project = load.projects(item["name"], where, "project")
-                stated[(project.pk, m["kind"])] = (project, m, load.reports[cf.report["file"]], where)
-    for project, m, report, where in stated.values():
-        date = m.get("date")
+                entry = stated.setdefault((project.pk, m["kind"]), {"project": project})
+                entry["planned" if m.get("planned") is not None else "reached"] = (
+                    m,
+                    load.reports[cf.report["file"]],
+                    where,
+                )
+    for (_, kind), entry in stated.items():
+        reached, planned = entry.get("reached"), entry.get("planned")
+        m, report, where = reached or planned
+        date = reached[0].get("date") if reached else None
         values = {"actual_date": parse_partial_date(date), "date_precision": date_precision(date)}
-        milestone, _ = upsert(Milestone, {"project": project, "kind": m["kind"]}, values, where=where)
+        if planned:  # a date the report gives as a plan (今年开工建设, 预计7月初封顶)
+            values.update(
+                planned_date=parse_partial_date(planned[0]["planned"]),
+                planned_precision=date_precision(planned[0]["planned"]),
+            )
+        milestone, _ = upsert(Milestone, {"project": entry["project"], "kind": kind}, values, where=where)
         upsert(MilestoneSource, {"milestone": milestone}, {"source_report": report, "quote": m["quote"]}, where=where)
 
 

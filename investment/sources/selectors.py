@@ -4,13 +4,16 @@ from django.db.models import Q, QuerySet
 
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
+from shangdang_portal.permissions import can_review_figures
 
 from ..filtersets import (
+    FigureCandidateFilterSet,
     FigureFilterSet,
     SourceReportFilterSet,
 )
 from ..models import (
     Figure,
+    FigureCandidate,
     SourceReport,
 )
 
@@ -43,3 +46,37 @@ def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
 def report_figures(*, report: SourceReport, user) -> QuerySet[Figure]:
     """The figures of one report the user may see (not those of unpublished projects for the public)."""
     return figure_list(user=user).filter(source_report=report)
+
+
+def review_queue(*, report: SourceReport) -> QuerySet[FigureCandidate]:
+    """The report's candidate figures in the order they are printed, with what the review page shows of each."""
+    return report.candidates.select_related("indicator", "figure", "restates__source_report").defer(
+        "restates__source_report__text"
+    )
+
+
+def restatement_suggestions(*, report: SourceReport, candidates, per_candidate: int = 5) -> dict[int, list[Figure]]:
+    """For each candidate, figures of other reports that print the same value in the same unit (the same
+    number said again?), in one query for the whole queue."""
+    keys = {(c.value, c.unit) for c in candidates}
+    if not keys:
+        return {}
+    figures = (
+        Figure.objects.exclude(source_report=report)
+        .filter(value__in={value for value, _ in keys})
+        .select_related("source_report", "indicator")
+        .defer("source_report__text")
+        .order_by("-source_report__published_on", "pk")
+    )
+    by_key: dict[tuple, list[Figure]] = {}
+    for figure in figures:
+        by_key.setdefault((figure.value, figure.unit), []).append(figure)
+    return {c.pk: by_key.get((c.value, c.unit), [])[:per_candidate] for c in candidates}
+
+
+def candidate_list(*, user, filters: dict | None = None) -> QuerySet[FigureCandidate]:
+    """Candidate figures of every report, for the officials and admins who review them (others see none)."""
+    if not can_review_figures(user):
+        return FigureCandidate.objects.none()
+    queryset = FigureCandidate.objects.select_related("indicator").order_by("source_report", "quote_offset", "pk")
+    return apply_filterset(FigureCandidateFilterSet, filters, queryset)

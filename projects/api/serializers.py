@@ -10,7 +10,7 @@ from rest_framework import serializers
 from parks.api.serializers import IndustryChainSerializer as ChainSerializer
 from parks.models import IndustryChain, Park, Region
 from shangdang_portal.money import MAX_MONEY
-from shangdang_portal.serializers import RefSerializer
+from shangdang_portal.serializers import NameListField, RefSerializer
 
 from ..models import (
     Category,
@@ -244,6 +244,7 @@ class ProjectWriteSerializer(serializers.ModelSerializer):
     staff = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), many=True, required=False, help_text=_("填报人员(用户 id)")
     )
+    aliases = NameListField(help_text=_("别名"))
     total_investment = serializers.DecimalField(
         max_digits=16,
         decimal_places=2,

@@ -1,9 +1,10 @@
 """Company and project endpoints: reads from the selectors, writes through the services."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
@@ -13,7 +14,18 @@ from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 from .. import selectors, services
 from ..filtersets import CompanyFilterSet, ProjectFilterSet
 from ..models import Pool, PoolMove
+from . import geojson
 from .serializers import CompanySerializer, IndustryChainSerializer, ProjectSerializer, ProjectWriteSerializer
+
+GEOJSON_FORMAT = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv", "xlsx", "geojson"],
+    description=_(
+        "geojson：经相同筛选的全部项目，GeoJSON FeatureCollection，每个项目一个点(无项目坐标时取园区或区域的位置，"
+        "见 placed)；也可用 /api/v1/projects.geojson。csv/xlsx 见导出。"
+    ),
+)
 
 
 def _display(field):
@@ -74,6 +86,7 @@ class PoolMoveSerializer(serializers.ModelSerializer):
 class ProjectViewSet(PortalModelViewSet):
     filterset_class = ProjectFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, geojson.GeoJSONRenderer]
     export_filename = "projects"
     export_columns = [
         (_("编号"), "pk"),
@@ -97,6 +110,24 @@ class ProjectViewSet(PortalModelViewSet):
 
     def get_queryset(self):
         return selectors.project_list(user=self.request.user)
+
+    @extend_schema(parameters=[GEOJSON_FORMAT])
+    def list(self, request, *args, **kwargs):
+        if self._is_geojson(request):
+            # Every project the filters select, not a page, as the CSV and XLSX exports give.
+            queryset = self.filter_queryset(self.get_queryset())
+            return Response(geojson.feature_collection(queryset, request))
+        return super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        if self._is_geojson(request):
+            points = geojson.location.region_points()
+            return Response(geojson.feature(self.get_object(), points, request))
+        return super().retrieve(request, *args, **kwargs)
+
+    def _is_geojson(self, request) -> bool:
+        renderer = getattr(request, "accepted_renderer", None)
+        return getattr(renderer, "format", None) == geojson.GeoJSONRenderer.format
 
     def get_serializer_class(self):
         return ProjectWriteSerializer if self.action in ("create", "update", "partial_update") else ProjectSerializer

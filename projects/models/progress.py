@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shangdang_portal.money import MAX_MONEY, MONEY
+from shangdang_portal.text import long_text_validators
 
 from .register import Project
 
@@ -64,10 +66,10 @@ class ProgressReport(models.Model):
     )
     stage = models.CharField(_("形象进度描述"), max_length=200, blank=True)
     workers_on_site = models.PositiveIntegerField(_("在岗人数"), default=0)
-    narrative = models.TextField(_("进展情况"), blank=True)
-    explanation = models.TextField(_("超总投资说明"), blank=True)
+    narrative = models.TextField(_("进展情况"), blank=True, validators=long_text_validators())
+    explanation = models.TextField(_("超总投资说明"), blank=True, validators=long_text_validators())
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    review_note = models.TextField(_("审核意见"), blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True, validators=long_text_validators())
     corrects = models.OneToOneField(
         "self",
         verbose_name=_("更正的报告"),
@@ -157,10 +159,10 @@ class ProjectIssue(models.Model):
         on_delete=models.SET_NULL,
         related_name="issues",
     )
-    description = models.TextField(_("问题描述"))
+    description = models.TextField(_("问题描述"), validators=long_text_validators())
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RAISED)
     department = models.CharField(_("责任部门"), max_length=100, blank=True)
-    resolution = models.TextField(_("解决情况"), blank=True)
+    resolution = models.TextField(_("解决情况"), blank=True, validators=long_text_validators())
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("提出人"),
@@ -195,7 +197,8 @@ class ProjectIssue(models.Model):
 
 
 def _photo_path(instance: "ProgressPhoto", filename: str) -> str:
-    # Named by content hash so the same picture uploaded twice is one file on disk.
+    # Named by content hash so the same picture uploaded twice is one file on disk. `filename` is the name
+    # the service gives (photo.jpg, photo.png, photo.webp: the detected format), never the uploader's.
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"progress/{instance.sha256[:2]}/{instance.sha256}.{suffix}"
 
@@ -230,6 +233,10 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.sha256[:12]
+
+    def get_absolute_url(self) -> str:
+        # Served by the portal behind the report's permission, never straight from MEDIA_ROOT.
+        return reverse("progress:photo", args=[self.pk])
 
 
 class Notification(models.Model):
@@ -268,7 +275,7 @@ class Notification(models.Model):
     )
     period = models.DateField(_("月份"), null=True, blank=True)
     # Kept on the notice itself: the report's review note is replaced when it is returned again.
-    note = models.TextField(_("审核意见"), blank=True)
+    note = models.TextField(_("审核意见"), blank=True, validators=long_text_validators())
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 

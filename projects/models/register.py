@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from shangdang_portal.money import MAX_MONEY, MONEY
+from shangdang_portal.text import long_text_validators
 
 # The largest id a database row can have (a signed 64-bit integer).
 MAX_ID = 2**63 - 1
@@ -18,7 +19,7 @@ class Company(models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     aliases = models.JSONField(_("别名"), default=list, blank=True)
     region = models.ForeignKey("parks.Region", verbose_name=_("区域"), null=True, blank=True, on_delete=models.PROTECT)
-    description = models.TextField(_("说明"), blank=True)
+    description = models.TextField(_("说明"), blank=True, validators=long_text_validators())
     is_synthetic = models.BooleanField(_("合成数据"), default=False)
 
     class Meta:
@@ -145,7 +146,7 @@ class Project(models.Model):
     capacity = models.CharField(_("建设规模/产能"), max_length=300, blank=True)
     scale_value = models.DecimalField(_("规模数值"), max_digits=20, decimal_places=4, null=True, blank=True)
     scale_unit = models.CharField(_("规模单位"), max_length=20, blank=True)
-    description = models.TextField(_("建设内容"), blank=True)
+    description = models.TextField(_("建设内容"), blank=True, validators=long_text_validators())
     responsible_unit = models.CharField(_("责任单位"), max_length=100, blank=True)
     longitude = models.DecimalField(
         _("经度"),
@@ -163,7 +164,7 @@ class Project(models.Model):
         blank=True,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
-    note = models.TextField(_("备注"), blank=True)
+    note = models.TextField(_("备注"), blank=True, validators=long_text_validators())
     in_statistics = models.BooleanField(_("入库入统"), default=False)
     is_public = models.BooleanField(_("公开"), default=True)
     signal = models.CharField(_("亮灯"), max_length=10, choices=Signal.choices, blank=True)

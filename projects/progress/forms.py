@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shangdang_portal.text import LONG_TEXT_MAX_LENGTH
+
 from ..models import ProgressReport
 
 
@@ -11,7 +13,12 @@ class ProgressReportForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     photo = forms.FileField(label=_("形象进度照片"), required=False, help_text=_("JPEG、PNG 或 WebP，不超过 5 MB"))
     photo_caption = forms.CharField(label=_("照片说明"), max_length=200, required=False)
-    issue = forms.CharField(label=_("需协调解决的问题"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    issue = forms.CharField(
+        label=_("需协调解决的问题"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
 
     class Meta:
         model = ProgressReport
@@ -26,4 +33,6 @@ class ProgressReportForm(forms.ModelForm):
 
 
 class ReturnForm(forms.Form):
-    review_note = forms.CharField(label=_("审核意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    review_note = forms.CharField(
+        label=_("审核意见"), max_length=LONG_TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )

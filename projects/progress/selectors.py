@@ -31,7 +31,7 @@ from shangdang_portal.money import MONEY
 from shangdang_portal.row_versions import FieldChange
 
 from ..filtersets import ProgressReportFilterSet, ProjectIssueFilterSet
-from ..models import Milestone, Notification, ProgressReport, Project, ProjectIssue, counted_reports
+from ..models import Milestone, Notification, ProgressPhoto, ProgressReport, Project, ProjectIssue, counted_reports
 from . import hooks
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
@@ -70,6 +70,11 @@ def visible_progress_reports(user) -> QuerySet[ProgressReport]:
     return reports.none()
 
 
+def visible_photos(user) -> QuerySet[ProgressPhoto]:
+    """The photos of the reports the user may see (visible_progress_reports)."""
+    return ProgressPhoto.objects.filter(report__in=visible_progress_reports(user).values("pk"))
+
+
 def reporting_projects(user) -> QuerySet[Project]:
     """The projects a user reports progress for: any for admins, the assigned ones for staff, else none.
     The query form of permissions.can_edit_progress, so pages answer 404 for the rest."""
@@ -80,6 +85,11 @@ def reporting_projects(user) -> QuerySet[Project]:
     if roles.STAFF in held:
         return projects.filter(pk__in=Project.staff.through.objects.filter(user_id=user.pk).values("project_id"))
     return projects.none()
+
+
+def editable_corrections(user) -> QuerySet[ProgressReport]:
+    """The corrections (reports linked to the one they correct) of the projects the user reports for."""
+    return ProgressReport.objects.filter(corrects__isnull=False, project__in=reporting_projects(user).values("pk"))
 
 
 def progress_visible_projects(user) -> QuerySet[Project]:

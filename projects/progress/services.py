@@ -7,7 +7,6 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
-import io
 import logging
 from collections.abc import Iterable
 from decimal import Decimal
@@ -15,12 +14,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from shangdang_portal import roles
 from shangdang_portal.permissions import can_edit_plans, can_edit_progress, is_reviewer
@@ -35,14 +34,10 @@ from ..models import (
     Project,
     ProjectIssue,
 )
-from . import selectors
+from . import photos, selectors
 from .hooks import progress_counted
 
 Status = ProgressReport.Status
-MAX_PHOTO_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-EXIF_IFD = 0x8769
-EXIF_DATETIME_ORIGINAL = 36867
 logger = logging.getLogger(__name__)
 
 
@@ -387,51 +382,31 @@ def progress_report_correct(*, original: ProgressReport, actor, **fields) -> Pro
 # --- photos and issues -----------------------------------------------------------------------------
 
 
-def _captured_at(image: Image.Image) -> dt.datetime | None:
-    raw = image.getexif().get_ifd(EXIF_IFD).get(EXIF_DATETIME_ORIGINAL)
-    if not raw:
-        return None
-    try:
-        naive = dt.datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    # EXIF carries local camera time without a zone; the cameras are on site, in China.
-    return timezone.make_aware(naive, timezone.get_default_timezone())
-
-
 @transaction.atomic
 def progress_photo_add(*, report: ProgressReport, file, actor, caption: str = "") -> ProgressPhoto:
-    """Attaches a photo to a draft or returned report: must be a real image of at most 5 MB."""
+    """Attaches a photo to a draft or returned report: a real JPEG, PNG or WebP picture of at most 5 MB and
+    MAX_PHOTO_PIXELS, stored re-encoded under a name the portal chooses (photos.check_photo)."""
     _require_reporter(actor, report.project)
     _require_editable(report)
     size = getattr(file, "size", None)
-    if size is None or size > MAX_PHOTO_BYTES:
+    if size is None or size > photos.MAX_PHOTO_BYTES:
         raise ValidationError({"image": _("照片不能超过 5 MB。")})
     file.seek(0)
-    data = file.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            captured_at = _captured_at(image)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"image": _("文件不是有效的图片。")}) from None
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError({"image": _("只接受 JPEG、PNG 或 WebP 图片。")})
+    data = file.read(photos.MAX_PHOTO_BYTES + 1)
+    checked = photos.check_photo(data)
+    # The hash of what was uploaded, so the same picture sent twice is recognised whatever its name.
     sha256 = hashlib.sha256(data).hexdigest()
     if report.photos.filter(sha256=sha256).exists():
         raise ValidationError({"image": _("这张照片已上传到该报告。")})
-    file.seek(0)
     photo = ProgressPhoto(
         report=report,
         caption=caption,
-        captured_at=captured_at,
+        captured_at=checked.captured_at,
         sha256=sha256,
-        size=len(data),
+        size=len(checked.content),
         uploaded_by=actor,
     )
-    photo.image.save(getattr(file, "name", "photo.jpg") or "photo.jpg", file, save=False)
+    photo.image.save(f"photo.{checked.extension}", ContentFile(checked.content), save=False)
     photo.full_clean()
     photo.save()
     return photo

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report"),
     path("reports/<int:pk>/return/", views.return_report, name="return"),
     path("reports/<int:pk>/correct/", views.correct_report, name="correct"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
     path("corrections/<int:pk>/", views.correction_form, name="correction"),
     path("obstacles/", views.obstacles, name="obstacles"),
     path("notifications/", views.notifications, name="notifications"),

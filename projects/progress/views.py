@@ -21,7 +21,7 @@ from shangdang_portal.row_versions import StaleRow, row_version
 
 from ..filtersets import ProjectIssueFilterSet
 from ..models import EARLIEST_PERIOD, MAX_ID, ProgressReport, ProjectIssue
-from . import selectors, services, xlsx
+from . import photos, selectors, services, xlsx
 from .forms import ProgressReportForm, ReturnForm
 
 
@@ -211,6 +211,12 @@ def report_detail(request, pk: int):
 
 
 @login_required
+def photo(request, pk: int):
+    """A progress photo, for those who may see its report (404 for the rest, as for a missing one)."""
+    return photos.photo_response(_visible(selectors.visible_photos(request.user), pk))
+
+
+@login_required
 @require_POST
 def correct_report(request, pk: int):
     original = _visible(selectors.visible_progress_reports(request.user), pk)
@@ -227,9 +233,8 @@ def correct_report(request, pk: int):
 @login_required
 def correction_form(request, pk: int):
     """Edits a correction (a report linked to the one it corrects) until it is submitted."""
-    report = _visible(selectors.visible_progress_reports(request.user).select_related("project", "corrects"), pk)
-    if report.corrects_id is None or not can_edit_progress(request.user, report.project):
-        raise PermissionDenied
+    # Only who may edit it finds it: a reader of the report gets 404 here, as for a correction that is not there.
+    report = _visible(selectors.editable_corrections(request.user).select_related("project", "corrects"), pk)
     status = 200
     if request.method == "POST":
         form = ProgressReportForm(request.POST)

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from shangdang_portal import spreadsheets
 from shangdang_portal.export import xlsx_safe_row
 from shangdang_portal.money import MAX_MONEY
 
@@ -148,28 +149,44 @@ def _error(errors: list[dict], number: int, key: str, message) -> None:
         errors.append({"row": number, "column": column, "message": text})
 
 
+def _sheet_bytes(file) -> bytes:
+    limits = spreadsheets.PROGRESS
+    if getattr(file, "size", None) is not None and file.size > limits.max_bytes:
+        raise spreadsheets.file_too_large(limits)
+    if hasattr(file, "seek"):
+        file.seek(0)
+    data = file.read(limits.max_bytes + 1)
+    spreadsheets.check_size(data, limits)
+    return data
+
+
 def read_rows(file) -> list[tuple[int, dict]]:
     """The sheet's non-blank lines as (row number, {column key: cell}); XlsxRowErrors if a column is missing.
-    Headers are recognised in the active language and in the original Chinese."""
-    from openpyxl import load_workbook
-
+    Headers are recognised in the active language and in the original Chinese. The sheet is bounded in size,
+    rows and columns (shangdang_portal.spreadsheets.PROGRESS) before any cell is parsed."""
+    limits = spreadsheets.PROGRESS
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
+        workbook = spreadsheets.open_xlsx(_sheet_bytes(file), limits)
+        rows = list(
+            spreadsheets.bounded_rows(spreadsheets.worksheet_rows(workbook.active, limits), limits, above_data=1)
+        )
+    except spreadsheets.SheetTooLarge as refused:
+        raise ValidationError({"file": refused.message}) from None
     except Exception:
         raise ValidationError({"file": _("文件不是有效的 XLSX 表格。")}) from None
-    rows = list(workbook.active.iter_rows(values_only=True))
     columns = xlsx_columns()
     labels = {str(_(label)): key for key, label in columns} | {label: key for key, label in columns}
-    header = [labels.get(str(cell).strip()) if cell is not None else None for cell in (rows[0] if rows else [])]
+    header_line, header_cells = rows[0] if rows else (1, ())
+    header = [labels.get(str(cell).strip()) if cell is not None else None for cell in header_cells]
     header_label = {key: str(_(label)) for key, label in columns}
     missing = [header_label[k] for k in ("project_id", "period", *ProgressReport.EDITABLE_FIELDS) if k not in header]
     if missing:
-        raise XlsxRowErrors([{"row": 1, "column": m, "message": str(_("缺少该列。"))} for m in missing])
+        raise XlsxRowErrors([{"row": header_line, "column": m, "message": str(_("缺少该列。"))} for m in missing])
     lines = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         cells = dict(zip(header, row, strict=False))
         if all(cells.get(k) in (None, "") for k in ("project_id", *ProgressReport.EDITABLE_FIELDS)):
-            continue  # a blank line in the sheet
+            continue  # a line with nothing to save
         lines.append((number, cells))
     return lines
 

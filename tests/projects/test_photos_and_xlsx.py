@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from projects.models import ProgressPhoto, ProgressReport, Project
-from projects.progress import services, xlsx
+from projects.progress import photos, services, xlsx
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 def jpeg_with_exif(taken: str) -> bytes:
     image = Image.new("RGB", (16, 16), "green")
     exif = Image.Exif()
-    exif.get_ifd(services.EXIF_IFD)[services.EXIF_DATETIME_ORIGINAL] = taken
+    exif.get_ifd(photos.EXIF_IFD)[photos.EXIF_DATETIME_ORIGINAL] = taken
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     return buffer.getvalue()
@@ -66,7 +66,7 @@ def test_too_large_or_not_an_image_is_rejected(report, staff_user):
             report=report, file=SimpleUploadedFile("x.jpg", b"GIF89a nonsense"), actor=staff_user
         )
     assert "image" in err.value.message_dict
-    big = SimpleUploadedFile("big.jpg", b"\xff" * (services.MAX_PHOTO_BYTES + 1))
+    big = SimpleUploadedFile("big.jpg", b"\xff" * (photos.MAX_PHOTO_BYTES + 1))
     with pytest.raises(ValidationError) as err:
         services.progress_photo_add(report=report, file=big, actor=staff_user)
     assert "5 MB" in err.value.message_dict["image"][0]

@@ -3,20 +3,33 @@ data goes to a service (their editable fields are ProgressReport.EDITABLE_FIELDS
 bulk entry, and the shape of change history entries."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangdang_portal.money import MAX_MONEY, MONEY
+from shangdang_portal.text import LONG_TEXT_MAX_LENGTH
 
 from ...filtersets import PERIOD_INPUT_FORMATS
 from ...models import MAX_ID, ProgressPhoto, ProgressReport
 
 
 class ProgressPhotoSerializer(serializers.ModelSerializer):
+    image = serializers.SerializerMethodField(help_text=_("照片地址(需与报告相同的查看权限)"))
+
     class Meta:
         model = ProgressPhoto
         fields = ["id", "image", "caption", "captured_at", "sha256", "size", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_image(self, photo) -> str:
+        # The API's own route to the picture, so a token client can fetch it; never a MEDIA_URL path.
+        path = reverse("api:progress-report-photo", args=[photo.report_id, photo.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class ProgressReportSerializer(serializers.ModelSerializer):
@@ -71,7 +84,7 @@ def _editable_field(name: str, *, partial: bool) -> serializers.Field:
         return serializers.DecimalField(min_value=0, max_value=MAX_MONEY, **MONEY, **options)
     if isinstance(model_field, models.IntegerField):
         return serializers.IntegerField(**options)
-    return serializers.CharField(allow_blank=True, max_length=model_field.max_length, **options)
+    return serializers.CharField(allow_blank=True, max_length=model_field.max_length or LONG_TEXT_MAX_LENGTH, **options)
 
 
 class ProgressReportWriteSerializer(serializers.Serializer):
@@ -97,7 +110,7 @@ class ProgressReportUpdateSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    review_note = serializers.CharField(allow_blank=True)
+    review_note = serializers.CharField(allow_blank=True, max_length=LONG_TEXT_MAX_LENGTH)
 
 
 class BulkApproveSerializer(serializers.Serializer):

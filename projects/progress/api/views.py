@@ -11,16 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from shangdang_portal.permissions import CanSeeProgress, IsAssignedStaff, IsAuthenticatedUser, IsReviewer
-from shangdang_portal.viewsets import ETagMixin, PortalModelViewSet
+from shangdang_portal.request_limits import PortalJSONParser
+from shangdang_portal.viewsets import ID_IN_URL, ETagMixin, PortalModelViewSet
 
 from ... import selectors as project_selectors
 from ...filtersets import ProgressReportFilterSet
 from ...models import EARLIEST_PERIOD, ProgressReport
-from .. import selectors, services, xlsx
+from .. import photos, selectors, services, xlsx
 from . import serializers as s
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,7 +83,7 @@ class ProgressReportViewSet(ETagMixin, PortalModelViewSet):
     serializer_class = s.ProgressReportSerializer
     filterset_class = ProgressReportFilterSet
     permission_classes = [IsAuthenticatedUser, IsAssignedStaff]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [PortalJSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     conflict_error = services.ConflictError
     export_filename = "progress-reports"
@@ -243,6 +244,18 @@ class ProgressReportViewSet(ETagMixin, PortalModelViewSet):
             report=report, file=upload, actor=request.user, caption=request.data.get("caption", "")
         )
         return Response(s.ProgressPhotoSerializer(photo, context=self.get_serializer_context()).data, status=201)
+
+    @extend_schema(
+        summary=_("形象进度照片"),
+        description=_("照片本身(JPEG、PNG 或 WebP)；看不到该报告的用户得到 404。"),
+        responses={(200, "image/*"): bytes},
+    )
+    @action(detail=True, methods=["get"], url_path=rf"photos/(?P<photo_pk>{ID_IN_URL})", url_name="photo")
+    def photo(self, request, pk=None, photo_pk=None):
+        found = self.get_object().photos.filter(pk=photo_pk).first()
+        if found is None:
+            raise exceptions.NotFound()
+        return photos.photo_response(found)
 
     @extend_schema(
         summary=_("批量填报模板(XLSX)"),

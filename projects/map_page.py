@@ -1,0 +1,113 @@
+"""The map page /map/: the projects the list's filters select, as points coloured by signal and sized by total
+investment, the parks, and the regions shaded by the selected projects' investment; and the boundary data it
+draws them on, served by the portal itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from parks.selectors import park_list
+
+from . import location, selectors
+from .filtersets import ProjectFilterSet
+from .models import Project
+from .views import PRIMARY_FILTERS
+
+
+def _placed_note(source: str, park) -> str:
+    if source == "park":
+        return _("无项目坐标，标在所在园区“%(park)s”的位置") % {"park": park.name}
+    if source == "region":
+        return _("无项目坐标，标在所在区域的位置")
+    return ""
+
+
+def map_data(projects, parks, points) -> dict:
+    """What map.js draws: project points, park points and the regions' totals, with the labels it shows."""
+    project_rows, totals, unplaced = [], {}, 0
+    for project in projects:
+        investment = project.total_investment or Decimal(0)
+        region = totals.setdefault(project.region.name, {"investment": Decimal(0), "count": 0})
+        region["investment"] += investment
+        region["count"] += 1
+        place = location.project_place(project, points)
+        if place is None:
+            unplaced += 1
+            continue
+        project_rows.append(
+            {
+                "id": project.pk,
+                "name": project.name,
+                "url": reverse("dashboards:project-detail", args=[project.pk]),
+                "signal": project.signal,
+                "signal_label": project.get_signal_display() if project.signal else _("未亮灯"),
+                "investment": float(investment),
+                "value": [place.longitude, place.latitude],
+                "placed": place.source,
+                "placed_note": _placed_note(place.source, project.park),
+            }
+        )
+    park_rows = []
+    for park in parks:
+        place = location.park_place(park, points)
+        if place is not None:
+            note = _("无园区坐标，标在所在区域的位置") if place.source == "region" else ""
+            park_rows.append({"name": park.name, "value": [place.longitude, place.latitude], "placed_note": note})
+    return {
+        "projects": project_rows,
+        "parks": park_rows,
+        "regions": [
+            {"name": name, "value": float(row["investment"]), "count": row["count"]} for name, row in totals.items()
+        ],
+        "unplaced": unplaced,
+        "labels": {
+            "projects": _("项目"),
+            "parks": _("园区"),
+            "investment": _("总投资"),
+            "wan": _("万元"),
+            "count": _("项目数"),
+            "region_investment": _("筛选项目总投资(万元)"),
+            "signals": {"green": _("绿灯"), "yellow": _("黄灯"), "red": _("红灯"), "": _("未亮灯")},
+        },
+    }
+
+
+def project_map(request):
+    filterset = ProjectFilterSet(request.GET, queryset=selectors.project_points(user=request.user))
+    # Bad filter values are shown on their fields and draw nothing, as on the list.
+    projects = filterset.qs if filterset.is_valid() else Project.objects.none()
+    points = location.region_points()
+    parks = park_list()
+    data = map_data(projects, parks, points)
+    return render(
+        request,
+        "projects/project_map.html",
+        {
+            "filterset": filterset,
+            "primary_filters": PRIMARY_FILTERS,
+            "more_filters_used": any(v for k, v in request.GET.items() if k not in PRIMARY_FILTERS),
+            "map_data": data,
+            "has_boundaries": bool(points),
+            "list_query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+def boundaries(request):
+    """The boundary GeoJSON from node_modules (installed at set-up), renamed to the register's region names."""
+    data = location.boundaries()
+    if data is None:
+        return JsonResponse(
+            {"error": {"status": 404, "code": "not_found", "message": _("地图边界数据未安装。"), "fields": {}}},
+            status=404,
+        )
+    response = JsonResponse(data)
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
