@@ -11,6 +11,14 @@ from shangdang_portal import roles
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _language_left_as_found():
+    """The test client runs the locale middleware in this thread; English must not outlive these tests (a
+    roll-up run later would store its signal reasons in English)."""
+    with translation.override(translation.get_language()):
+        yield
+
+
 def test_the_500_page_renders_without_the_database():
     # No db fixture: pytest-django fails any query, so this proves the page needs none.
     with translation.override("zh-hans"):
