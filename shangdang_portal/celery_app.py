@@ -1,5 +1,5 @@
 """The Celery app: configured from Django settings (CELERY_*), tasks found in each app's tasks.py and in
-investment/ledger/tasks.py."""
+investment/ledger/tasks.py and projects/progress/tasks.py."""
 
 import os
 
@@ -9,9 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangdang_portal.settings.dev")
 
 app = Celery("shangdang_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each app's tasks.py, and the ledger's, which lives with the ledger package inside investment.
+# Each app's tasks.py, and those living with a package inside an app (the ledger's, the progress workflow's).
 app.autodiscover_tasks()
-app.autodiscover_tasks(["investment.ledger"])
+app.autodiscover_tasks(["investment.ledger", "projects.progress"])
 
 
 @app.task(name="shangdang_portal.ping")

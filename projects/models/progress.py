@@ -240,12 +240,14 @@ class ProgressPhoto(models.Model):
 
 
 class Notification(models.Model):
-    """A message in the portal for one user about one progress report (also sent by e-mail)."""
+    """A message in the portal for one user: a step of a progress report's review, or the monthly reminder
+    that a month is not submitted yet (also sent by e-mail when the user has an address)."""
 
     class Verb(models.TextChoices):
         SUBMITTED = "submitted", _("提交了进度报告")
         APPROVED = "approved", _("审核通过了进度报告")
         RETURNED = "returned", _("退回了进度报告")
+        REMINDER = "reminder", _("月度进度尚未提交")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -257,13 +259,23 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     verb = models.CharField(_("动作"), max_length=12, choices=Verb.choices)
+    # A reminder is about a month, not one report.
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("进度报告"), on_delete=models.CASCADE, related_name="notifications"
+        ProgressReport,
+        verbose_name=_("进度报告"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
+    period = models.DateField(_("月份"), null=True, blank=True)
+    # Kept on the notice itself: the report's review note is replaced when it is returned again.
+    note = models.TextField(_("审核意见"), blank=True, validators=long_text_validators())
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
@@ -272,8 +284,22 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            # The daily reminder job may run any number of times: one reminder per user and month.
+            models.UniqueConstraint(
+                fields=["recipient", "period"],
+                condition=Q(verb="reminder"),
+                name="notification_one_reminder_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(verb="reminder", period__isnull=False) | (~Q(verb="reminder") & Q(report__isnull=False)),
+                name="notification_has_subject",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.verb == self.Verb.REMINDER:
+            return f"{self.get_verb_display()} {self.period:%Y-%m}"
         return f"{self.actor} {self.get_verb_display()} {self.report}"
 
 

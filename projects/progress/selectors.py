@@ -7,7 +7,21 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
@@ -182,6 +196,31 @@ def review_queue(*, user=None) -> QuerySet[ProgressReport]:
 def notification_list(*, user, unread_only: bool = False) -> QuerySet[Notification]:
     qs = Notification.objects.filter(recipient=user).select_related("actor", "report__project")
     return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def unread_notification_count(*, user) -> int:
+    """One COUNT on the (recipient, read_at) index, for the header of every page."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def staff_without_submitted_month(*, period: dt.date) -> QuerySet:
+    """Active staff with an assigned project whose month is neither submitted nor approved, and no reminder
+    for that month yet: who the monthly reminder goes to."""
+    done = ProgressReport.objects.filter(
+        project=OuterRef("pk"),
+        period=period,
+        status__in=[ProgressReport.Status.SUBMITTED, ProgressReport.Status.APPROVED],
+    )
+    open_project = Project.objects.filter(staff=OuterRef("pk")).exclude(Exists(done))
+    reminded = Notification.objects.filter(recipient=OuterRef("pk"), verb=Notification.Verb.REMINDER, period=period)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=roles.STAFF)
+        .filter(Exists(open_project))
+        .exclude(Exists(reminded))
+        .distinct()
+        .order_by("pk")
+    )
 
 
 # --- history -------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ recording who changed what."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -13,8 +15,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import transaction
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +38,7 @@ from . import photos, selectors
 from .hooks import progress_counted
 
 Status = ProgressReport.Status
+logger = logging.getLogger(__name__)
 
 
 class ConflictError(Exception):
@@ -134,19 +137,34 @@ def _require_editable(report: ProgressReport) -> None:
 # --- notifications -------------------------------------------------------------------------------
 
 
-def _notify(*, report: ProgressReport, verb: str, actor, recipients: Iterable) -> None:
+def _notify(*, report: ProgressReport, verb: str, actor, recipients: Iterable, note: str = "") -> None:
     people = {u.pk: u for u in recipients if u is not None and u.pk != getattr(actor, "pk", None)}
     if not people:
         return
     Notification.objects.bulk_create(
-        Notification(recipient=u, actor=actor, verb=verb, report=report) for u in people.values()
+        Notification(recipient=u, actor=actor, verb=verb, report=report, note=note) for u in people.values()
     )
     subject = f"{report} · {Notification.Verb(verb).label}"
-    body = "\n".join(filter(None, [subject, report.review_note]))
-    emails = [u.email for u in people.values() if u.email]
-    if emails:
-        # Mail goes only once the write has committed, so nobody hears of a change that was rolled back.
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True))
+    body = "\n".join(filter(None, [subject, note and f"{_('审核意见')}: {note}"]))
+    _mail_after_commit(subject, body, people.values())
+
+
+def _mail_after_commit(subject: str, body: str, people: Iterable) -> None:
+    """One message per person with an address (nobody sees the others' addresses), sent only once the
+    write has committed, so nobody hears of a change that was rolled back. A mail server that is down or
+    refuses is logged and never undoes or breaks the workflow: the notice is in the portal either way."""
+    emails = [u.email for u in people if u.email]
+    if not emails:
+        return
+
+    def send() -> None:
+        messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [email]) for email in emails]
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:
+            logger.exception("notification mail not sent", extra={"subject": subject, "recipients": len(emails)})
+
+    transaction.on_commit(send, robust=True)
 
 
 def _reviewers():
@@ -163,6 +181,34 @@ def notification_mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def progress_reminders_send(*, today: dt.date | None = None) -> list[Notification]:
+    """The monthly reminder: from the PORTAL_REMINDER_DAY of a month on, each active staff member with an
+    assigned project whose month is neither submitted nor approved gets one notice (and one e-mail) for
+    that month. Run daily; a second run in the same month reminds nobody again (one reminder per user and
+    month, also held by a unique constraint)."""
+    today = today or timezone.localdate()
+    last_day = calendar.monthrange(today.year, today.month)[1]
+    if today.day < min(settings.PORTAL_REMINDER_DAY, last_day):
+        return []
+    period = selectors.current_period(today)
+    reminded = []
+    with transaction.atomic():
+        for user in selectors.staff_without_submitted_month(period=period):
+            try:
+                with transaction.atomic():
+                    reminded.append(
+                        Notification.objects.create(recipient=user, verb=Notification.Verb.REMINDER, period=period)
+                    )
+            except IntegrityError:
+                continue  # a run beside this one reminded them first (and mails them)
+        subject = _("%(month)s 的月度进度尚未提交") % {"month": f"{period:%Y-%m}"}
+        body = _("您负责的项目中还有 %(month)s 的月度进度未提交审核，请登录门户的“我的项目”填报。") % {
+            "month": f"{period:%Y-%m}"
+        }
+        _mail_after_commit(subject, body, [n.recipient for n in reminded])
+    return reminded
 
 
 # --- the workflow ---------------------------------------------------------------------------------
@@ -302,7 +348,13 @@ def progress_report_return(
     report.reviewed_by = reviewer
     report.reviewed_at = timezone.now()
     _save(report, reviewer)
-    _notify(report=report, verb=Notification.Verb.RETURNED, actor=reviewer, recipients=_people_of(report))
+    _notify(
+        report=report,
+        verb=Notification.Verb.RETURNED,
+        actor=reviewer,
+        recipients=_people_of(report),
+        note=report.review_note,
+    )
     return report
 
 

@@ -281,8 +281,13 @@ def project_history(request, project_id: int):
 
 @login_required
 def notifications(request):
+    """The user's notifications, newest first; POST marks one (``notification``) or all of them read."""
     if request.method == "POST":
-        services.notification_mark_read(user=request.user)
+        raw = request.POST.get("notification", "")
+        ids = [int(raw)] if raw.isdigit() and 0 < int(raw) <= MAX_ID else None
+        if raw and ids is None:
+            return HttpResponseBadRequest(_("未知的通知。"))
+        services.notification_mark_read(user=request.user, ids=ids)
         return redirect("progress:notifications")
     return render(
         request,

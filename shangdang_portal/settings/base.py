@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "shangdang_portal.context_processors.demo_data",
+                "projects.progress.context_processors.unread_notifications",
             ],
         },
     },
@@ -159,7 +160,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "rollup-nightly": {"task": "investment.rollup_all", "schedule": crontab(hour=2, minute=0)},
     # Freeze last month's rankings once the month is over and the nightly run has finished.
     "rankings-monthly": {"task": "investment.publish_rankings", "schedule": crontab(day_of_month=1, hour=3, minute=0)},
+    # Every morning; from PORTAL_REMINDER_DAY on it reminds staff whose month is not submitted, once a month.
+    "progress-reminders-daily": {"task": "projects.progress_reminders", "schedule": crontab(hour=9, minute=0)},
 }
+# The day of the month from which staff are reminded of a month not yet submitted (the last day in a
+# shorter month).
+PORTAL_REMINDER_DAY = env.int("PORTAL_REMINDER_DAY", default=25)
 
 CACHES = {
     "default": (
