@@ -242,7 +242,14 @@
       .catch(function () { stale.hidden = false; });
   }
 
+  // A laptop or a phone sees the whole 1920×1080 wall scaled down to its window, never a page to scroll.
+  function scaleToWindow() {
+    var scale = Math.min(window.innerWidth / 1920, window.innerHeight / 1080, 1);
+    document.body.style.transform = scale < 1 ? "scale(" + scale + ")" : "";
+  }
+
   function start() {
+    scaleToWindow();
     var source = document.getElementById("screen-data");
     if (!source) return;
     var data = JSON.parse(source.textContent);
@@ -251,6 +258,7 @@
     var stale = document.getElementById("screen-stale");
     window.setInterval(function () { refresh(url, stale); }, Math.max(10, data.refresh) * 1000);
     window.addEventListener("resize", function () {
+      scaleToWindow();
       Object.keys(charts).forEach(function (id) { charts[id].resize(); });
     });
   }

@@ -35,7 +35,6 @@ class Visit:
     status: int = 200
     ready: str = ""  # what to wait for on a page that draws itself after loading
     framed: bool = True  # in the portal's frame (header, language); the API docs and the big screen are not
-    fixed: bool = False  # laid out for one screen size on purpose: the big screen is 1920×1080 (static/css/screen.css)
 
 
 def _portal(admin) -> dict[str, list[Visit]]:
@@ -89,7 +88,7 @@ def _portal(admin) -> dict[str, list[Visit]]:
             Visit("api-docs", "/api/docs/", ready=".swagger-ui .info", framed=False),
             Visit("map", "/map/"),
             Visit("briefing", f"/briefing/?year={year}"),
-            Visit("screen", f"/screen/?year={year}", framed=False, fixed=True),
+            Visit("screen", f"/screen/?year={year}", framed=False),
             Visit("not-found", "/no-such-page/", 404),
         ],
         "tian": [
@@ -145,7 +144,7 @@ def _look(page, visit: Visit, where: str, language: str) -> list[str]:
     """What is wrong with the page just loaded; opens the menu on a phone to reach the sections."""
     found = []
     seen = page.evaluate(LOOK)
-    if not seen["fits"] and not visit.fixed:
+    if not seen["fits"]:
         found.append(f"{where}: scrolls sideways")
     if not visit.framed:
         return found

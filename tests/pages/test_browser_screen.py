@@ -130,3 +130,18 @@ def test_briefing_reads_on_a_phone_and_a_desktop_in_both_languages_and_prints(si
                 shot(page, "briefing-zh-print")
             assert page.errors == []
             context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1440, 900)])
+def test_screen_on_a_smaller_window_is_the_whole_wall_scaled_down(site, browser, width, height):
+    context, page = _context(browser, width, height, "zh-CN")
+    page.goto(f"{site}/screen/")
+    page.wait_for_load_state("networkidle")
+    scale = min(width / 1920, height / 1080)
+    box = page.evaluate("(() => { const r = document.body.getBoundingClientRect(); return [r.width, r.height]; })()")
+    assert box == pytest.approx([1920 * scale, 1080 * scale], abs=1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate("document.documentElement.scrollHeight") <= height
+    shot(page, f"screen-zh-{width}")
+    assert page.errors == []
+    context.close()
