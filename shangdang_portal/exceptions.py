@@ -30,6 +30,11 @@ def _codes(detail):
     return getattr(detail, "code", None)
 
 
+def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """The shared error shape, for answers made outside DRF's handler (the database being down)."""
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
+
+
 def api_exception_handler(exc, context):
     # A service's full_clean() raises Django's ValidationError; answer it like a serializer error
     # so clients see the same field-level shape whichever layer caught the bad input.
@@ -60,7 +65,7 @@ def api_exception_handler(exc, context):
             codes = exc.get_codes()
             if isinstance(codes, str):
                 code = codes
-    error = {"status": response.status_code, "code": code, "message": message, "fields": fields}
+    error = error_body(status=response.status_code, code=code, message=message, fields=fields)["error"]
     body = {"error": getattr(exc, "extra", {}) | error}
     headers = _headers(response) | getattr(exc, "headers", {})
     return Response(body, status=response.status_code, headers=headers)

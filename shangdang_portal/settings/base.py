@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shangdang_portal.observability.RequestIdMiddleware",
+    # Faults: a database that does not answer gives 503 with Retry-After (see the "Faults" block below).
+    "shangdang_portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -139,15 +141,33 @@ CELERY_BEAT_SCHEDULE: dict = {
     "rollup-nightly": {"task": "investment.rollup_all", "schedule": crontab(hour=2, minute=0)},
     # Freeze last month's rankings once the month is over and the nightly run has finished.
     "rankings-monthly": {"task": "investment.publish_rankings", "schedule": crontab(day_of_month=1, hour=3, minute=0)},
+    # Work a broker outage left owed (shangdang_portal.outbox: PendingTask rows) is sent again.
+    "requeue-pending": {"task": "shangdang_portal.requeue_pending", "schedule": crontab(minute="*/5")},
 }
 
+# --- Faults: Redis or PostgreSQL down (see README "Reliability") -------------------------------------------
+# A broker that does not answer fails a send within seconds instead of holding the request; the work stays owed
+# (shangdang_portal.outbox) and the sweep sends it again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+# The cache holds only what can be lost (the API throttle's counters): while Redis is down it misses, logs and
+# lets the request through, instead of answering 500.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "shangdang_portal.cache"
+# While the database does not answer, pages and the API say 503 with Retry-After (shangdang_portal.unavailable).
+DATABASE_RETRY_AFTER_SECONDS = 30
+# --- end of faults ------------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
