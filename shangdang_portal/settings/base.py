@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",  # login guessing: see the "Login guessing" block below
+    "csp",  # Content-Security-Policy: see its block below
     "shangdang_portal",
     "parks",
     "projects",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     # Faults: a database that does not answer gives 503 with Retry-After (see the "Faults" block below).
     "shangdang_portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see its block below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -101,6 +103,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------------------------
+# Everything the pages load is the portal's own (ECharts and Swagger UI are served from its static files): no
+# inline script, no handler attribute, no eval. Pages pass data with json_script or data- attributes and keep
+# their JavaScript under static/js/. Styles allow inline attributes (the admin's, ECharts' and Swagger UI's).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of Content-Security-Policy ----------------------------------------------------------------------------
+
 # --- Login guessing (django-axes) -----------------------------------------------------------------------------
 # The login page and the admin sign in through authenticate(), which axes watches: after AXES_FAILURE_LIMIT wrong
 # passwords for one user from one address, that pair is refused (429, registration/locked_out.html) for
@@ -253,5 +275,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "celery": {"level": "INFO"},
+        # Lockouts and failures are warnings; its start-up line on every manage.py run is not news.
+        "axes": {"level": "WARNING"},
     },
 }
