@@ -28,5 +28,6 @@ urlpatterns = [
     path("", include("investment.sources.urls")),
     path("", include("projects.urls")),
 ]
+handler404 = "shangdang_portal.exceptions.not_found"
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

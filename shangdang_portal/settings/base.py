@@ -243,6 +243,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (the shared shape) and the CSV/XLSX exports, documented once for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shangdang_portal.schema.document_errors",
+    ],
     # Several models call a choice field "kind" or "level"; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ParkKindEnum": "parks.models.Park.Kind",
