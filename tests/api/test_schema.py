@@ -63,3 +63,20 @@ def test_a_progress_reports_period_is_a_month_string_with_its_pattern(schema):
     for name in ("period", "period_after", "period_before"):
         (param,) = [p for p in parameters if p["name"] == name]
         assert param["schema"]["pattern"] == period["pattern"], name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/projects/abc/", "/api/v1/projects/1234567890123456789012/", "/api/v1/nothing/"]
+)
+def test_an_api_url_that_matches_no_route_answers_404_in_the_shared_shape(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == {"status": 404, "code": "not_found", "message": "未找到。", "fields": {}}
+
+
+@pytest.mark.django_db
+def test_a_page_that_matches_no_route_keeps_the_html_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
