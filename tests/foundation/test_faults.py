@@ -99,17 +99,21 @@ def test_an_approval_while_the_broker_is_down_answers_200_and_the_sweep_rolls_it
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_sweep_leaves_work_owed_while_the_broker_is_still_down_and_sends_each_task_once():
+def test_the_sweep_leaves_work_owed_while_the_broker_is_down_and_does_each_task_once():
     today = dt.date.today()
     w = build_world(year=today.year)
     reviewer = UserFactory(username="reviewer-sweep", role="reviewer")
     p = project(w["district"])
-    first = report(p, today.replace(day=1), "10", status="submitted")
+    this_month = report(p, today.replace(day=1), "10", status="submitted")
+    last_month = report(p, (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1), "5", status="submitted")
     with celery_broker(f"redis://127.0.0.1:{_free_port()}/3"):
-        assert _approve(reviewer, first).status_code == 200
-        assert requeue_pending(grace=dt.timedelta(0)) == {"sent": 0, "failed": 1, "left": 1}
-    row = PendingTask.objects.get()
-    assert row.attempts == 1 and row.queued_at is None
+        assert _approve(reviewer, this_month).status_code == 200
+        assert _approve(reviewer, last_month).status_code == 200
+        # Two approvals of one project owe the same roll-up; the broker is still down, so it stays owed.
+        assert requeue_pending(grace=dt.timedelta(0)) == {"sent": 0, "failed": 1, "left": 2}
+    assert list(PendingTask.objects.values_list("attempts", "queued_at")) == [(1, None), (1, None)]
+    # Run here (as `requeue_pending --run` does): one run for both rows, which it clears.
+    assert requeue_pending(run_here=True, grace=dt.timedelta(0)) == {"sent": 1, "failed": 0, "left": 0}
 
 
 @pytest.mark.django_db
