@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -47,8 +48,8 @@ def celery_broker(url: str, *, queue: str = "celery"):
     before = (conf.CELERY_BROKER_URL, conf.CELERY_TASK_ALWAYS_EAGER, conf.get("CELERY_TASK_DEFAULT_QUEUE", "celery"))
 
     def reconnect():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Close and forget every pooled broker connection (kombu keeps one pool per URL), as Celery does after a fork.
+        kombu.pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
