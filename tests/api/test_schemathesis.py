@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import (
@@ -49,7 +51,18 @@ def figures():
 
 
 @pytest.fixture
-def credentials(world, accounts):
+def keep_the_test_connection():
+    """As Django's test client does: the WSGI handler would close the database connection after each request,
+    and with it the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def credentials(world, accounts, keep_the_test_connection):
     return {
         "anonymous": {},
         "staff": {"Authorization": f"Token {Token.objects.create(user=accounts['staff']).key}"},
