@@ -13,11 +13,11 @@ class InvestmentConfig(AppConfig):
         from projects.progress import hooks
 
         from .models import Figure
-        from .rollups.services import rollup_project_after_progress
+        from .rollups.services import rollup_project_on_commit
 
-        hooks.progress_counted.connect(rollup_project_after_progress, dispatch_uid="investment.rollup_project")
+        hooks.progress_counted.connect(rollup_project_on_commit, dispatch_uid="investment.rollup_project")
         register_hooks.register_changed.connect(
-            rollup_project_after_progress, dispatch_uid="investment.rollup_project_register"
+            rollup_project_on_commit, dispatch_uid="investment.rollup_project_register"
         )
         if not any(model is Figure for model, _ in hooks.project_history_models):
             hooks.project_history_models.append((Figure, ("project", "indicator")))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import IndustryChain, Park, Region
 from parks.selectors import park_subtree_ids
-from shangdang_portal.filtering import StableOrderingFilter, text_search
+from shangdang_portal.filtering import MonthFilter, StableOrderingFilter, text_search
 
 from .models import (
     Batch,
@@ -142,10 +142,6 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=Subquery(milestones.values("project_id")))
 
 
-# A month is written YYYY-MM in the API and the forms; a full date is accepted and means its month.
-PERIOD_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
-
-
 class ProjectPlaceFilterSet(django_filters.FilterSet):
     """`region` and `park` (with the parks below it) for rows that belong to a project: progress reports,
     annual plans. One definition, so every list narrows to a place the same way."""
@@ -168,20 +164,16 @@ class ProjectPlaceFilterSet(django_filters.FilterSet):
 class ProgressReportFilterSet(ProjectPlaceFilterSet):
     project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
     status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("状态"))
-    period = django_filters.DateFilter(
-        input_formats=PERIOD_INPUT_FORMATS, method="in_month", label=_("月份"), help_text=_("YYYY-MM")
-    )
-    period_after = django_filters.DateFilter(
+    period = MonthFilter(method="in_month", label=_("月份"), help_text=_("YYYY-MM"))
+    period_after = MonthFilter(
         field_name="period",
         lookup_expr="gte",
-        input_formats=PERIOD_INPUT_FORMATS,
         label=_("月份起"),
         help_text=_("YYYY-MM，含该月"),
     )
-    period_before = django_filters.DateFilter(
+    period_before = MonthFilter(
         field_name="period",
         lookup_expr="lte",
-        input_formats=PERIOD_INPUT_FORMATS,
         label=_("月份止"),
         help_text=_("YYYY-MM，含该月"),
     )

@@ -3,6 +3,6 @@ here in its AppConfig.ready() (investment/apps.py connects the project's roll-up
 
 from django.dispatch import Signal
 
-# Sent with `project_id` once a change to what a project counts in the roll-ups (a milestone's dates or batch)
-# has committed.
+# Sent with `project_id` inside the transaction of a change to what a project counts in the roll-ups (a milestone's
+# dates or batch), so the receiver records the work it owes with the change; it starts nothing before the commit.
 register_changed = Signal()

@@ -102,8 +102,10 @@ def _as_precise_as(day, precision: str):
     return day
 
 
-def _register_changed_on_commit(project_id: int) -> None:
-    transaction.on_commit(lambda: hooks.register_changed.send(sender=Milestone, project_id=project_id))
+def _register_changed(project_id: int) -> None:
+    # Sent inside the transaction: the receiver (the roll-up) records what it owes with the change and queues it
+    # after commit.
+    hooks.register_changed.send(sender=Milestone, project_id=project_id)
 
 
 @transaction.atomic
@@ -122,7 +124,7 @@ def milestone_save(*, milestone: Milestone, actor, version: str | None = None) -
     milestone.full_clean()
     milestone._history_user = actor
     milestone.save()
-    _register_changed_on_commit(milestone.project_id)
+    _register_changed(milestone.project_id)
     return milestone
 
 
@@ -132,7 +134,7 @@ def milestone_delete(*, milestone: Milestone, actor, version: str | None = None)
     project_id = milestone.project_id
     milestone._history_user = actor
     milestone.delete()
-    _register_changed_on_commit(project_id)
+    _register_changed(project_id)
 
 
 @transaction.atomic
@@ -156,7 +158,7 @@ def project_pool_move(*, project: Project, to_pool: str, reason: str, actor, mov
     move.save()
     project.pool = to_pool
     project_save(project=project, actor=actor)
-    _register_changed_on_commit(project.pk)
+    _register_changed(project.pk)
     return move
 
 

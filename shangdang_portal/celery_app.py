@@ -5,6 +5,9 @@ import os
 
 from celery import Celery
 
+# Connects the signals that clear a PendingTask once its task has succeeded, in every process that runs tasks.
+from . import outbox  # noqa: F401
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shangdang_portal.settings.dev")
 
 app = Celery("shangdang_portal")

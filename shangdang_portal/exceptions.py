@@ -7,8 +7,9 @@ on a 409/412) and response headers (`headers`, e.g. its ETag); the four members 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -29,6 +30,11 @@ def _codes(detail):
     if isinstance(detail, list):
         return [_codes(v) for v in detail]
     return getattr(detail, "code", None)
+
+
+def error_body(*, status: int, code: str, message: str, fields: dict | None = None) -> dict:
+    """The shared error shape, for answers made outside DRF's handler (the database being down)."""
+    return {"error": {"status": status, "code": code, "message": message, "fields": fields or {}}}
 
 
 def api_exception_handler(exc, context):
@@ -64,7 +70,7 @@ def api_exception_handler(exc, context):
             codes = exc.get_codes()
             if isinstance(codes, str):
                 code = codes
-    error = {"status": response.status_code, "code": code, "message": message, "fields": fields}
+    error = error_body(status=response.status_code, code=code, message=message, fields=fields)["error"]
     body = {"error": getattr(exc, "extra", {}) | error}
     headers = _headers(response) | getattr(exc, "headers", {})
     return Response(body, status=response.status_code, headers=headers)
@@ -74,3 +80,13 @@ def _headers(response) -> dict:
     # Keep what DRF set on purpose: WWW-Authenticate for 401, Retry-After for 429, Allow for 405.
     keep = ("WWW-Authenticate", "Retry-After", "Allow")
     return {h: response[h] for h in keep if response.has_header(h)}
+
+
+def not_found(request, exception=None):
+    """handler404: an API URL that matches no route (`/api/v1/projects/abc/`) answers in the shared error shape too;
+    pages keep Django's page."""
+    if request.path.startswith("/api/"):
+        message = str(exceptions.NotFound.default_detail)
+        body = error_body(status=404, code="not_found", message=message)
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

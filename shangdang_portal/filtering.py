@@ -7,6 +7,18 @@ from operator import or_
 import django_filters
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
+
+from .serializers import MONTH_INPUT_FORMATS, MONTH_SCHEMA
+
+
+@extend_schema_field(MONTH_SCHEMA)
+class MonthFilter(django_filters.DateFilter):
+    """A month in a query string: YYYY-MM (a full date means its month), documented as such."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("input_formats", MONTH_INPUT_FORMATS)
+        super().__init__(*args, **kwargs)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):

@@ -114,7 +114,9 @@ class TargetSerializer(serializers.ModelSerializer):
     indicator = IndicatorRefSerializer(read_only=True)
     region = RefSerializer(read_only=True, allow_null=True)
     park = RefSerializer(read_only=True, allow_null=True)
-    source_figure = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("目标出处的数据 id"))
+    source_figure = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("目标出处的数据 id")
+    )
 
     class Meta:
         model = Target

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from parks.models import IndustryChain, Park, Region
 from projects.models import Batch, Company, Milestone, PoolMove, Project, ProjectContact
 from projects.services import project_save
+from shangdang_portal.outbox import queue_after_commit
 
 from ..campaigns.services import campaign_year_for
 from ..models import AnnualPlan, LedgerImport, LedgerYearToDate
@@ -603,7 +604,7 @@ def ledger_confirm_start(*, upload: LedgerImport, actor) -> None:
     from .tasks import ledger_apply_task
 
     actor_id = actor.pk if getattr(actor, "is_authenticated", False) else None
-    transaction.on_commit(lambda: ledger_apply_task.delay(upload.pk, actor_id))
+    queue_after_commit(ledger_apply_task, upload.pk, actor_id)
 
 
 def ledger_confirm(*, upload: LedgerImport, actor) -> tuple[LedgerPlan, Counter]:

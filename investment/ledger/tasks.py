@@ -15,6 +15,10 @@ from .services import ledger_confirm
 def ledger_apply_task(upload_id: int, actor_id: int | None = None) -> dict:
     """Apply a confirmed ledger upload; running it again finds every row unchanged and writes nothing."""
     upload = LedgerImport.objects.get(pk=upload_id)
+    if upload.status != LedgerImport.Status.APPLYING:
+        # Sent again after a broker outage (shangdang_portal.outbox) once it had already been applied or had failed:
+        # what the user was shown stands.
+        return {"skipped": upload.status}
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     try:
         _plan, written = ledger_confirm(upload=upload, actor=actor)

@@ -3,8 +3,9 @@ connects here in its AppConfig.ready() (investment/apps.py is the one that does)
 
 from django.dispatch import Signal
 
-# Sent with `project_id` once an approval that changes what a project counts has committed.
-# investment/apps.py connects the project's roll-up (investment.rollups.services) to it.
+# Sent with `project_id` inside the transaction of an approval that changes what a project counts, so a receiver
+# can record the work it owes in the same transaction; receivers start nothing before the commit.
+# investment/apps.py connects the project's roll-up (investment.rollups.services, queued after commit) to it.
 progress_counted = Signal()
 
 # The history-tracked models, beside the register's own, whose rows have a `project` and belong to a

@@ -311,9 +311,8 @@ def progress_report_approve(*, report: ProgressReport, reviewer, version: int | 
         original.is_superseded = True
         _save(original, reviewer)
     _notify(report=report, verb=Notification.Verb.APPROVED, actor=reviewer, recipients=_people_of(report))
-    # The apps above this one (investment's roll-up) listen on hooks.progress_counted.
-    project_id = report.project_id
-    transaction.on_commit(lambda: progress_counted.send(sender=ProgressReport, project_id=project_id))
+    # The apps above this one (investment's roll-up) listen on hooks.progress_counted and queue after commit.
+    progress_counted.send(sender=ProgressReport, project_id=report.project_id)
     return report
 
 

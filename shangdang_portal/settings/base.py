@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",  # login guessing: see the "Login guessing" block below
+    "csp",  # Content-Security-Policy: see its block below
     "shangdang_portal",
     "parks",
     "projects",
@@ -50,7 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "shangdang_portal.observability.RequestIdMiddleware",
+    # Faults: a database that does not answer gives 503 with Retry-After (see the "Faults" block below).
+    "shangdang_portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see its block below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login guessing (django-axes): last, so it sees the outcome of every login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "shangdang_portal.urls"
@@ -99,6 +106,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Content-Security-Policy (django-csp) -----------------------------------------------------------------------
+# Everything the pages load is the portal's own (ECharts and Swagger UI are served from its static files): no
+# inline script, no handler attribute, no eval. Pages pass data with json_script or data- attributes and keep
+# their JavaScript under static/js/. Styles allow inline attributes (the admin's, ECharts' and Swagger UI's).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# --- end of Content-Security-Policy ----------------------------------------------------------------------------
+
+# --- Login guessing (django-axes) -----------------------------------------------------------------------------
+# The login page and the admin sign in through authenticate(), which axes watches: after AXES_FAILURE_LIMIT wrong
+# passwords for one user from one address, that pair is refused (429, registration/locked_out.html) for
+# AXES_COOLOFF_TIME hours, even with the right password. `manage.py axes_reset` (or axes_reset_username USER)
+# unlocks at once. API tokens are random 40-hex keys, not passwords; the API has no password sign-in to guess at.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# --- end of login guessing ------------------------------------------------------------------------------------
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -162,18 +204,36 @@ CELERY_BEAT_SCHEDULE: dict = {
     "rankings-monthly": {"task": "investment.publish_rankings", "schedule": crontab(day_of_month=1, hour=3, minute=0)},
     # Every morning; from PORTAL_REMINDER_DAY on it reminds staff whose month is not submitted, once a month.
     "progress-reminders-daily": {"task": "projects.progress_reminders", "schedule": crontab(hour=9, minute=0)},
+    # Work a broker outage left owed (shangdang_portal.outbox: PendingTask rows) is sent again.
+    "requeue-pending": {"task": "shangdang_portal.requeue_pending", "schedule": crontab(minute="*/5")},
 }
 # The day of the month from which staff are reminded of a month not yet submitted (the last day in a
 # shorter month).
 PORTAL_REMINDER_DAY = env.int("PORTAL_REMINDER_DAY", default=25)
 
+# --- Faults: Redis or PostgreSQL down (see README "Reliability") -------------------------------------------
+# A broker that does not answer fails a send within seconds instead of holding the request; the work stays owed
+# (shangdang_portal.outbox) and the sweep sends it again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+# The cache holds only what can be lost (the API throttle's counters): while Redis is down it misses, logs and
+# lets the request through, instead of answering 500.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "shangdang_portal.cache"
+# While the database does not answer, pages and the API say 503 with Retry-After (shangdang_portal.unavailable).
+DATABASE_RETRY_AFTER_SECONDS = 30
+# --- end of faults ------------------------------------------------------------------------------------------
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
@@ -209,6 +269,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (the shared shape) and the CSV/XLSX exports, documented once for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shangdang_portal.schema.document_errors",
+    ],
     # Several models call a choice field "kind" or "level"; name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ParkKindEnum": "parks.models.Park.Kind",
@@ -243,6 +308,8 @@ LOGGING = {
         "celery": {"level": "INFO"},
         # WeasyPrint logs every layout step of a PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        # Lockouts and failures are warnings; its start-up line on every manage.py run is not news.
+        "axes": {"level": "WARNING"},
     },
 }
 

@@ -1,6 +1,6 @@
 /* The header on a phone: the sections fold behind the menu button, which opens and closes them
-   (Enter/Space as any button, Escape closes and gives the focus back). The language list switches on
-   change. Without this file the sections simply stay open. */
+   (Enter/Space as any button, Escape closes and gives the focus back). (The language list switches on
+   change through forms.js.) Without this file the sections simply stay open. */
 (function () {
   "use strict";
 
@@ -35,13 +35,6 @@
     // A click outside the open menu closes it, as a tap elsewhere does on a phone.
     document.addEventListener("click", function (event) {
       if (header.classList.contains("open") && !header.contains(event.target)) setOpen(false);
-    });
-  }
-
-  var selects = document.querySelectorAll("select[data-autosubmit]");
-  for (var i = 0; i < selects.length; i++) {
-    selects[i].addEventListener("change", function (event) {
-      event.target.form.submit();
     });
   }
 })();

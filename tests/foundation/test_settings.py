@@ -62,3 +62,20 @@ def test_with_urls_set_the_same_code_uses_postgres_and_redis():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.stdout.split() == ["django.db.backends.postgresql", "redis://cache.example:6379/0", "False"]
+
+
+def test_check_deploy_passes_with_the_docker_compose_defaults():
+    """The environment docker-compose.yml gives web, worker and beat, with each ${VAR:-default} at its default."""
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    env = {}
+    for name, value in compose["services"]["web"]["environment"].items():
+        value = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+        env[name] = re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyzABCDEF", value)
+    assert env["DJANGO_SECURE_SSL_REDIRECT"] == "false"
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -10,9 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangdang_portal.money import MAX_MONEY, MONEY
+from shangdang_portal.serializers import MonthField
 from shangdang_portal.text import LONG_TEXT_MAX_LENGTH
 
-from ...filtersets import PERIOD_INPUT_FORMATS
 from ...models import MAX_ID, ProgressPhoto, ProgressReport
 
 
@@ -34,11 +34,11 @@ class ProgressPhotoSerializer(serializers.ModelSerializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
-    period = serializers.DateField(format="%Y-%m")
+    period = MonthField()
     year_to_date = serializers.DecimalField(read_only=True, **MONEY)
     since_start = serializers.DecimalField(read_only=True, **MONEY)
-    created_by = serializers.StringRelatedField()
-    reviewed_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
+    reviewed_by = serializers.StringRelatedField(allow_null=True)
 
     class Meta:
         model = ProgressReport
@@ -91,7 +91,7 @@ class ProgressReportWriteSerializer(serializers.Serializer):
     """Input only: the service does the checks that need the database (month, totals, duplicates)."""
 
     project = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    period = serializers.DateField(input_formats=PERIOD_INPUT_FORMATS)
+    period = MonthField()
 
     def get_fields(self):
         fields = super().get_fields()
@@ -122,7 +122,7 @@ class BulkApproveSerializer(serializers.Serializer):
 class TemplateQuerySerializer(serializers.Serializer):
     """The query of the bulk-entry template: a month and optionally some projects."""
 
-    period = serializers.DateField(input_formats=PERIOD_INPUT_FORMATS, required=False, help_text=_("YYYY-MM，默认本月"))
+    period = MonthField(required=False, help_text=_("YYYY-MM，默认本月"))
     project = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
