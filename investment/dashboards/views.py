@@ -1,6 +1,7 @@
 """Dashboard pages over the roll-ups: the overview (总览), the rankings (晾晒比拼), the 项目库 pipeline
 and one project's file (一项目一档), the pages that compose every app's data."""
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -198,20 +199,31 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
+def _month_param(request) -> date | None:
+    """`?month=YYYY-MM`, the frozen month asked for; anything else is no month (the page then shows the newest
+    frozen month and says the one asked for has none)."""
+    text = request.GET.get("month", "").strip()
+    try:
+        return date.fromisoformat(f"{text}-01") if text else None
+    except ValueError:
+        return date.min
+
+
 def rankings(request):
     choice, switch, error = _choose_year(request)
     if error:
         return error
     year, as_of = choice.campaign_year, choice.as_of
-    ranked = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user) if year else {}
+    frozen = selectors.frozen_rankings(campaign_year=year, month=_month_param(request))
+    live = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user, frozen=frozen)
     sections = [
-        (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
-        (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
+        {"title": _("区域排名"), "live": live.get("regions", []), "frozen": frozen.sections.get("region", [])},
+        {"title": _("园区排名"), "live": live.get("parks", []), "frozen": frozen.sections.get("park", [])},
     ]
     return render(
         request,
         "dashboards/rankings.html",
-        {"year": year, "as_of": as_of, "sections": sections, "year_switch": switch},
+        {"year": year, "as_of": as_of, "frozen": frozen, "sections": sections, "year_switch": switch},
     )
 
 

@@ -230,12 +230,17 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     assert "测试&lt;b&gt;报道&lt;/b&gt;" in html
 
 
-def test_rankings_rank_regions_by_completion(client, rolled_up):
+def test_rankings_rank_regions_by_completion_among_peers(client, rolled_up):
     response = client.get(reverse("dashboards:rankings"), IN_2025)
-    ranked = response.context["sections"][0][1]
-    scored = [b.score for b in ranked if b.score is not None]
-    assert scored == sorted(scored, reverse=True)
-    assert [b.rank for b in ranked if b.score is not None] == competition_ranks(scored)
+    groups = response.context["sections"][0]["live"]
+    assert groups, "the report data has regions with printed targets"
+    for group in groups:
+        scored = [b.score for b in group.rows if b.score is not None]
+        assert scored == sorted(scored, reverse=True)
+        assert [b.rank for b in group.rows if b.score is not None] == competition_ranks(scored)
+    # A district is never ranked beside the city it belongs to.
+    labels = {b.name: g.label for g in groups for b in g.rows}
+    assert labels["长治市"] != labels["上党区"] and labels["上党区"] == "长治市所辖区县"
     # Two rules side by side, each labelled with its own.
     html = response.content.decode()
     assert "当前排名（平均完成率）" in html and "冻结排名（单项指标）" in html
@@ -311,13 +316,11 @@ def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
 
 
 def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
-    from datetime import date
-
     from investment.models import CampaignYear, RollupSource
     from investment.rollups.rankings import ranking_publish
 
     year = CampaignYear.objects.get(year=2025)
-    assert "本月排名尚未冻结发布。" in client.get(reverse("dashboards:rankings"), IN_2025).content.decode()
+    assert "本年度尚无冻结发布的排名。" in client.get(reverse("dashboards:rankings"), IN_2025).content.decode()
     ranking = ranking_publish(
         campaign_year=year,
         period=date(2025, 12, 1),
@@ -328,9 +331,56 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     assert ranking.frozen_at is not None
     frozen = {e.region_id: e.rank for e in ranking.entries.all()}
     response = client.get(reverse("dashboards:rankings"), IN_2025)
-    assert "冻结排名：2025-12" in response.content.decode()
-    regions = response.context["sections"][0][1]
+    assert "2025-12 · 按招商引资签约额（报道数据）完成率" in response.content.decode()
     assert frozen, "the published ranking has entries"
-    for bucket in regions:
-        region_id = Region.objects.get(name=bucket.name).pk
-        assert bucket.snapshot_rank == frozen.get(region_id)
+    for group in response.context["sections"][0]["live"]:
+        for bucket in group.rows:
+            region_id = Region.objects.get(name=bucket.name).pk
+            assert bucket.snapshot_rank == frozen.get(region_id)
+
+
+def _frozen_rows(html: str) -> list[tuple[str, str, str]]:
+    """(peer group, rank, name) of each row of the page's frozen ranking tables."""
+    rows = []
+    for table in re.findall(r'<table class="ranking frozen">(.*?)</table>', html, re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table).group(1)
+        for rank, name in re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', table):
+            rows.append((caption, rank, name))
+    return rows
+
+
+def test_rankings_show_the_chosen_frozen_month_with_peers_ranked_apart(client, rolled_up):
+    """The frozen ranking the API returns is on the page, for the month chosen, a district never beside its city."""
+    from investment.models import CampaignYear, Ranking
+    from investment.rollups.rankings import ranking_publish
+
+    year = CampaignYear.objects.get(year=2025)
+    shangdang = Project.objects.filter(region__name="上党区", park__name="光伏产业园").order_by("pk").first()
+    AnnualPlan.objects.create(project=shangdang, campaign_year=year, planned_investment=Decimal("1000"))
+    ProgressReportFactory(project=shangdang, period=date(2025, 3, 1), investment_completed=400, approved=True)
+    for month in (3, 4):
+        ranking_publish(campaign_year=year, period=date(2025, month, 1), scope_kind="region")
+        ranking_publish(campaign_year=year, period=date(2025, month, 1), scope_kind="park")
+    march = Ranking.objects.get(campaign_year=year, scope_kind="region", period=date(2025, 3, 1))
+    api = client.get(f"/api/v1/rankings/{march.pk}/").json()
+    assert {e["region"]["name"] for e in api["entries"]} >= {"长治市", "上党区"}
+
+    response = client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "2025-03"})
+    html = response.content.decode()
+    assert response.context["frozen"].month == date(2025, 3, 1)
+    assert '<option value="2025-03" selected>' in html and '<option value="2025-04">' in html
+    rows = _frozen_rows(html)
+    for entry in api["entries"]:
+        assert (entry["peer_group"], str(entry["rank"]), entry["region"]["name"]) in rows
+    groups = {name: caption for caption, _, name in rows}
+    assert groups["长治市"] == "各市" and groups["上党区"] == "长治市所辖区县"
+    # Parks: the zone, its parks and its clusters are each ranked among their own kind.
+    assert groups["上党经济技术开发区"] == "各开发区"
+    assert groups["先进装备制造园"] == "上党经济技术开发区 · 园区"
+    assert groups["光伏产业园"] == "先进装备制造园 · 园中园"
+    # Without a month the newest frozen month; a month without one says so and shows the newest.
+    assert client.get(reverse("dashboards:rankings"), IN_2025).context["frozen"].month == date(2025, 4, 1)
+    missing = client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "2025-07"})
+    assert missing.context["frozen"].month == date(2025, 4, 1)
+    assert "所选月份没有冻结排名" in missing.content.decode()
+    assert client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "bad"}).status_code == 200
