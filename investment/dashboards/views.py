@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from parks.models import Park, Region
 from projects.models import Milestone, Pool, ProjectContact, Signal
+from projects.progress.selectors import project_history
 from projects.selectors import visible_projects
 from shangdang_portal.calendar import pro_rata
 from shangdang_portal.permissions import can_edit_plans, can_see_progress
@@ -26,6 +27,7 @@ from ..rollups.indicators import MILESTONE_INDICATORS
 from ..sources.views import figure_url
 from . import project_edits, project_file, selectors
 
+HISTORY_ON_FILE = 20
 SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
 
 
@@ -392,9 +394,9 @@ def _project_page(request, project, *, milestone_form=None, changes=(), pool_for
             "contacts": project_edits.contact_rows(project, failed=contact_form, changes=changes),
             "pool_form": pool_form or project_edits.PoolMoveForm(),
         }
-    history = (
-        list(project.history.select_related("history_user").order_by("-history_date")[:20]) if show_history else []
-    )
+    # The newest changes of the project and its milestones, reports, contacts and figures, as the full
+    # history page (progress:project-history) shows them.
+    history = project_history(project)[:HISTORY_ON_FILE] if show_history else []
     return render(
         request,
         "dashboards/project_detail.html",
