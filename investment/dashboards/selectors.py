@@ -195,11 +195,14 @@ def pipeline_moves(*, campaign_year: CampaignYear, as_of: date, scope: Region | 
     return pipeline_flows(scope=ScopeTree().scope(kind, scope.pk), start=year_start(campaign_year.year), end=as_of)
 
 
-def batch_rates(*, as_of: date) -> list[BatchRate]:
-    """三个一批 rates of every batch at the as-of date, with the rate a report printed beside each."""
+def batch_rates(*, as_of: date, region: Region | None = None) -> list[BatchRate]:
+    """三个一批 rates at the as-of date of the batches a region announced (every batch without one), with
+    the rate a report printed beside each."""
+    rates = BatchRate.objects.filter(as_of=as_of)
+    if region is not None:
+        rates = rates.filter(batch__region=region)
     return list(
-        BatchRate.objects.filter(as_of=as_of)
-        .select_related("batch", "reported_figure__source_report", "reported_figure__region")
+        rates.select_related("batch", "reported_figure__source_report", "reported_figure__region")
         .defer("reported_figure__source_report__text")
         .order_by("batch__held_on", "batch__name", "kind")
     )
@@ -319,14 +322,13 @@ def ranked_by_mean_completion(
     return result
 
 
-def printed_batch_rates(*, user) -> list[Figure]:
-    """Every 三个一批 rate printed in a report the user may see, oldest first."""
-    return list(
-        figure_list(user=user)
-        .filter(indicator__code__in=BatchRate.Kind.values)
-        .select_related("region")
-        .order_by("period_end", "source_report__published_on", "pk")
-    )
+def printed_batch_rates(*, user, region: Region | None = None) -> list[Figure]:
+    """The 三个一批 rates printed for a region (every region without one) in the reports the user may see,
+    oldest first."""
+    figures = figure_list(user=user).filter(indicator__code__in=BatchRate.Kind.values)
+    if region is not None:
+        figures = figures.filter(region=region)
+    return list(figures.select_related("region").order_by("period_end", "source_report__published_on", "pk"))
 
 
 def reports_latest(*, user, limit: int = 5) -> QuerySet[SourceReport]:

@@ -24,6 +24,7 @@ from shangdang_portal.templatetags.portal import indicator_name, number, wan_yua
 from ..models import BatchRate, Measure, PipelinePool, RollupSource
 from ..rollups.batches import STEPS as BATCH_STEPS
 from ..rollups.indicators import MILESTONE_INDICATORS
+from ..rollups.project_signals import reason_shown
 from ..sources.views import figure_url
 from . import project_edits, project_file, selectors
 
@@ -75,10 +76,13 @@ def _trend(*, year, as_of, key_figures) -> dict | None:
         None,
     )
     target = progress.target if progress else None
+    if not monthly and target is None:
+        return None  # nothing approved and nothing to reach: "no data", not a flat line at zero
     running, actual, planned = Decimal(0), [], []
     for month in range(1, as_of.month + 1):
         running += monthly.get(month, Decimal(0))
-        actual.append(str(running))
+        # Before any approved progress the line is unknown, not zero.
+        actual.append(str(running) if monthly else None)
         planned.append(str(pro_rata(target, month)) if target is not None else None)
     return {
         "months": [_("%(month)s月") % {"month": m} for m in range(1, as_of.month + 1)],
@@ -168,8 +172,8 @@ def overview(request):
             "labels": {"completion": _("完成率"), "elapsed": _("序时进度")},
         }
     signal_chart, legend = None, {}
-    if as_of:
-        counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects)
+    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects) if as_of else {}
+    if any(counts.values()):
         legend = _signal_legend(year)
         labels = {**dict(Signal.choices), "none": _("未亮灯")}
         list_url = reverse("projects:list")
@@ -307,12 +311,15 @@ def pipeline(request):
     if scope is None:
         raise Http404(_("没有这个区域或园区。"))
     scope_param = f"park={scope.pk}" if isinstance(scope, Park) else f"region={scope.pk}"
+    # 三个一批 batches are announced by a region: the scope's own (the home district by default), so another
+    # city's batches and printed periods never join its chart.
+    scope_region = scope.region if isinstance(scope, Park) else scope
     list_url = reverse("projects:list")
     pools, moves, rates = [], [], []
     if as_of:
         pools = selectors.pipeline_pools(campaign_year=year, as_of=as_of, scope=scope)
         moves = selectors.pipeline_moves(campaign_year=year, as_of=as_of, scope=scope)
-        rates = selectors.batch_rates(as_of=as_of)
+        rates = selectors.batch_rates(as_of=as_of, region=scope_region)
     pool_labels = dict(PipelinePool._meta.get_field("pool").choices)
     funnel = [
         {
@@ -330,9 +337,9 @@ def pipeline(request):
     for move in moves:
         move["from_label"] = str(pool_labels[move["from_pool"]])
         move["to_label"] = str(pool_labels[move["to_pool"]])
-    steps = _batch_steps(
-        rates=rates, printed=selectors.printed_batch_rates(user=request.user), user=request.user, year=choice.year
-    )
+    printed = selectors.printed_batch_rates(user=request.user, region=scope_region)
+    steps = _batch_steps(rates=rates, printed=printed, user=request.user, year=choice.year)
+    batch_chart = _batch_chart(steps)
     funnel_chart = {
         "items": [
             {"label": row["label"], "count": row["count"], "investment": wan_yuan(row["investment"]), "url": row["url"]}
@@ -355,8 +362,9 @@ def pipeline(request):
             "funnel": funnel,
             "moves": moves,
             "steps": steps,
-            "funnel_chart": funnel_chart,
-            "batch_chart": _batch_chart(steps),
+            # An empty scope draws no funnel of zeros and no empty axes: the page says there is no data.
+            "funnel_chart": funnel_chart if any(item["count"] for item in funnel_chart["items"]) else None,
+            "batch_chart": batch_chart if batch_chart["series"] else None,
         },
     )
 
@@ -407,6 +415,7 @@ def _project_page(request, project, *, milestone_form=None, changes=(), pool_for
             "investment": investment,
             "investment_chart": investment_chart,
             "signal": signal,
+            "signal_reason": reason_shown(signal) if signal else "",
             "history": history,
             "show_history": show_history,
             "edit": edit,

@@ -234,8 +234,8 @@ def _entries(records, model_label: str, relations: tuple[str, ...] = ()) -> list
                 label = str(instance._meta.get_field(change.field).verbose_name)
                 changes.append(FieldChange(change.field, label, change.old, change.new))
         previous[record.id] = record
-        if record.history_type == "~" and not changes:
-            continue
+        if record.history_type == "~" and prior is not None and not changes:
+            continue  # saved without a change anyone made (or only a version bump)
         entries.append(
             HistoryEntry(
                 when=record.history_date,

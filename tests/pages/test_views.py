@@ -140,9 +140,12 @@ def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client
     assert row.project_count == Project.objects.filter(region=region, pool="construction").count() > 0
     link = re.escape(f'href="{PROJECTS}?region={region.pk}&amp;pool=construction">{row.project_count}</a>')
     assert re.search(link, html)
+    # The city's printed rates are on the city's pipeline, not on the district's.
+    city_html = client.get(PIPELINE, {**IN_2025, "region": Region.objects.get(name="长治市").pk}).content.decode()
     for value in ("90.7", "35", "100"):
         figure = Figure.objects.get(indicator__code__endswith="_rate", value=Decimal(value), region__name="长治市")
-        assert f"#figure-{figure.pk}" in html and f"{value}%" in html
+        assert f"#figure-{figure.pk}" in city_html and f"{value}%" in city_html
+        assert f"#figure-{figure.pk}" not in html
     zone = Park.objects.get(name="上党经济技术开发区")
     park_html = client.get(PIPELINE, {"park": zone.pk, **IN_2025}).content.decode()
     in_zone = PipelinePool.objects.get(park=zone, pool="construction").project_count
@@ -384,3 +387,63 @@ def test_rankings_show_the_chosen_frozen_month_with_peers_ranked_apart(client, r
     assert missing.context["frozen"].month == date(2025, 4, 1)
     assert "所选月份没有冻结排名" in missing.content.decode()
     assert client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "bad"}).status_code == 200
+
+
+def test_charts_without_data_say_so_instead_of_drawing_zeros(client, rolled_up):
+    # The report data has no approved progress and no plan: no flat line at zero.
+    html = client.get(OVERVIEW, IN_2025).content.decode()
+    assert 'id="chart-trend"' not in html and "暂无数据" in html
+    # A scope without projects: no funnel of empty bands, no empty axes.
+    empty = Region.objects.get(name="北京市")
+    html = client.get(PIPELINE, {**IN_2025, "region": empty.pk}).content.decode()
+    assert 'id="chart-funnel"' not in html and 'id="chart-batches"' not in html
+    assert html.count("暂无数据") == 2
+
+
+def test_the_batch_chart_shows_only_the_home_districts_batches(client, rolled_up):
+    response = client.get(PIPELINE, IN_2025)
+    html = response.content.decode()
+    chart = json.loads(html.split('id="batches-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    names = [series["name"] for series in chart["series"]]
+    assert names and all("上党区" in name for name in names if name.startswith("报道"))
+    assert not any("长治市" in name for name in names)
+    printed = [f for step in response.context["steps"] for f in step["printed"]]
+    assert printed and {f.region.name for f in printed} == {"上党区"}
+
+
+@pytest.mark.parametrize("role,offered", [("anonymous", False), ("staff", True), ("official", True), ("admin", True)])
+def test_the_demo_data_filter_is_offered_to_those_who_work_with_the_register(client_as, report_data, role, offered):
+    html = client_as(role).get(PROJECTS).content.decode()
+    assert ('name="is_synthetic"' in html) is offered
+
+
+def test_the_sort_menu_speaks_the_pages_language(client, report_data):
+    html = client.get(PROJECTS).content.decode()
+    assert '<option value="-total_investment">总投资(万元)（倒序）</option>' in html
+    assert "descending" not in html and ">Name<" not in html
+    client.post(reverse("set_language"), {"language": "en", "next": PROJECTS})
+    html = client.get(PROJECTS).content.decode()
+    assert "(descending)" in html and "总投资" not in html.split('name="ordering"', 1)[1].split("</select>", 1)[0]
+
+
+def _english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+    return client
+
+
+def test_english_pages_show_english_units_names_and_signal_reasons(client, rolled_up):
+    html = _english(client).get(OVERVIEW, IN_2025).content.decode()
+    # Counts and tonnes in the English interface (the quotes in the links' titles stay as printed), the
+    # campaign year's default name translated.
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S)
+    assert not re.search(r"\d吨", text) and "35,980,000 t" in text
+    assert not re.search(r"\d个", text)
+    assert "2025 Major Project Construction Year" in html and "2025年重大项目建设年" not in html
+    project = Project.objects.filter(region__name="上党区").order_by("pk").first()
+    signal = ProjectSignal.objects.filter(project=project, campaign_year__year=2025).first()
+    assert signal is not None and signal.reason.startswith("无本年度计划投资")  # stored in the roll-up's language
+    html = client.get(project_url(project), IN_2025).content.decode()
+    assert "No planned investment for this year" in html and "无本年度计划投资" not in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": OVERVIEW})
+    assert "无本年度计划投资，不按序时进度亮灯" in client.get(project_url(project), IN_2025).content.decode()
+    assert "35,980,000吨" in client.get(OVERVIEW, IN_2025).content.decode()
