@@ -68,3 +68,5 @@ def test_history_api_leaves_out_version_bumps_and_includes_contacts(api_client_a
     fields = {c["field"] for row in rows for c in row["changes"]}
     assert "version" not in fields and {"status", "pool", "name"} <= fields
     assert all(row["changes"] or row["action"] != "changed" for row in rows)
+    status = next(c for row in rows for c in row["changes"] if c["field"] == "status" and c["after"] == "approved")
+    assert (status["before"], status["before_shown"], status["after_shown"]) == ("submitted", "待审核", "已审核")
