@@ -23,7 +23,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         # The sort menu is labelled when a form is built, in the request's language, with the model fields'
         # own names: django-filter's choices are fixed at import with English names made from the
         # parameters ("Total investment (descending)").
-        if not hasattr(self, "_field") and self.model is not None:
+        if not hasattr(self, "_field") and getattr(self, "model", None) is not None:
             self.extra["choices"] = self._choices()
         return super().field
 

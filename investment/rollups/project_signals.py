@@ -7,8 +7,9 @@ import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F, Max, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Project, Signal
@@ -112,14 +113,17 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
         signal, rule = Signal.YELLOW, ProjectSignal.Rule.LAG_YELLOW
     else:
         signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
-    reason = signal_reason(
-        rule=rule,
-        completion=completion,
-        elapsed=elapsed,
-        planned_start=row["planned_start"],
-        months=months,
-        ledger_months=from_ledger,
-    )
+    # Stored in the portal's own language whatever language the run was started in; pages write it again
+    # in theirs (reason_shown).
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = signal_reason(
+            rule=rule,
+            completion=completion,
+            elapsed=elapsed,
+            planned_start=row["planned_start"],
+            months=months,
+            ledger_months=from_ledger,
+        )
     return {**out, "signal": signal, "rule": rule, "reason": reason}
 
 
