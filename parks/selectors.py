@@ -11,6 +11,10 @@ from shangdang_portal.filtering import apply_filterset
 from .filtersets import IndustryChainFilterSet, ParkFilterSet, RegionFilterSet
 from .models import IndustryChain, Park, Region
 
+# The tree's own order of kinds (the choices' values sort "cluster" before "sub_park"): a zone lists its
+# parks before any cluster placed straight under it.
+KIND_ORDER = {kind: index for index, kind in enumerate(Park.Kind.values)}
+
 
 def children_by_parent(pairs: Iterable[tuple[int, int | None]]) -> dict[int | None, list[int]]:
     """Each node's children in the order given, every node keyed (leaves with []); roots under None.
@@ -66,7 +70,10 @@ def park_list(*, user=None, filters: dict | None = None) -> QuerySet[Park]:
 
 def park_tree() -> list[dict]:
     """The whole park tree as nested dicts (zones at the top), built from one query."""
-    parks = list(Park.objects.order_by("kind", "name", "pk").values("id", "name", "kind", "level", "parent_id"))
+    parks = sorted(
+        Park.objects.order_by("name", "pk").values("id", "name", "kind", "level", "parent_id"),
+        key=lambda p: KIND_ORDER[p["kind"]],
+    )
     children = children_by_parent((p["id"], p.pop("parent_id")) for p in parks)
     nodes = {p["id"]: p for p in parks}
     for pk, node in nodes.items():
@@ -83,10 +90,11 @@ def industry_chain_list(*, user=None, filters: dict | None = None) -> QuerySet[I
 class ParkNode:
     park: Park
     own_count: int = 0
-    own_investment: Decimal = Decimal(0)
+    # None when no project below has a known total investment: unknown, which is not 0 万元.
+    own_investment: Decimal | None = None
     children: list["ParkNode"] = field(default_factory=list)
     count: int = 0
-    investment: Decimal = Decimal(0)
+    investment: Decimal | None = None
     depth: int = 0
 
 
@@ -108,7 +116,7 @@ def park_tree_totals(*, projects) -> list[ParkNode]:
         p.pk: ParkNode(
             park=p,
             own_count=sums.get(p.pk, {}).get("count", 0),
-            own_investment=sums.get(p.pk, {}).get("investment") or Decimal(0),
+            own_investment=sums.get(p.pk, {}).get("investment"),
         )
         for p in parks
     }
@@ -123,12 +131,13 @@ def park_tree_totals(*, projects) -> list[ParkNode]:
         for child in node.children:
             total(child, depth + 1)
             node.count += child.count
-            node.investment += child.investment
+            if child.investment is not None:
+                node.investment = (node.investment or Decimal(0)) + child.investment
 
     for root in roots:
         total(root, 0)
     # Biggest first: officials look for where the money is.
-    roots.sort(key=lambda n: (-n.investment, -n.count, n.park.name))
+    roots.sort(key=lambda n: (-(n.investment or 0), -n.count, n.park.name))
     return roots
 
 
@@ -138,7 +147,7 @@ def park_rows(roots: list[ParkNode]) -> list[ParkNode]:
 
     def walk(node: ParkNode) -> None:
         rows.append(node)
-        for child in sorted(node.children, key=lambda n: (n.park.kind, -n.investment, n.park.name)):
+        for child in sorted(node.children, key=lambda n: (KIND_ORDER[n.park.kind], -(n.investment or 0), n.park.name)):
             walk(child)
 
     for root in roots:

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from parks.selectors import park_rows, park_tree_totals
+from shangdang_portal.permissions import can_filter_synthetic
 
 from . import selectors
 from .filtersets import ProjectFilterSet
@@ -19,6 +20,8 @@ PRIMARY_FILTERS = ["q", "region", "park", "pool", "signal", "ordering"]
 
 def project_list(request):
     filterset = ProjectFilterSet(request.GET, queryset=selectors.project_list(user=request.user))
+    if not can_filter_synthetic(request.user):
+        filterset.filters.pop("is_synthetic")
     # Bad values are shown on their fields and list nothing, rather than silently listing everything.
     queryset = filterset.qs if filterset.is_valid() else Project.objects.none()
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

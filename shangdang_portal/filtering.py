@@ -5,8 +5,9 @@ from functools import reduce
 from operator import or_
 
 import django_filters
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 
 from .serializers import MONTH_INPUT_FORMATS, MONTH_SCHEMA
@@ -26,7 +27,32 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
     def __init__(self, *args, default: tuple[str, ...] = (), **kwargs):
         self.default = default
+        self.field_labels = dict(kwargs.get("field_labels", {}))
         super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        # The sort menu is labelled when a form is built, in the request's language, with the model fields'
+        # own names: django-filter's choices are fixed at import with English names made from the
+        # parameters ("Total investment (descending)").
+        if not hasattr(self, "_field") and getattr(self, "model", None) is not None:
+            self.extra["choices"] = self._choices()
+        return super().field
+
+    def _choices(self) -> list[tuple[str, str]]:
+        choices = []
+        for param, name in self.param_map.items():
+            label = str(self.field_labels.get(name) or self._verbose_name(name))
+            choices += [(param, label), (f"-{param}", gettext("%(field)s（倒序）") % {"field": label})]
+        return choices
+
+    def _verbose_name(self, name: str) -> str:
+        if name in ("id", "pk"):
+            return gettext("编号")
+        try:
+            return self.model._meta.get_field(name.split("__")[0]).verbose_name
+        except FieldDoesNotExist:
+            return name
 
     def filter(self, qs, value):
         value = [p for p in value or [] if p and p.strip("-")]  # `ordering=,` or `-` name no field: ignored

@@ -26,6 +26,12 @@ def can_edit_plans(user) -> bool:
     return roles.has_role(user, roles.OFFICIAL)
 
 
+def can_filter_synthetic(user) -> bool:
+    """The 合成数据 (demo) filter is offered to the people who work with the register (staff, reviewers,
+    officials, admins); visitors see the demo banner, not a switch for it."""
+    return roles.has_role(user, roles.OFFICIAL, roles.REVIEWER, roles.STAFF)
+
+
 def assigned_project_ids(user) -> set[int]:
     """Projects the user reports progress for (Project.staff); cached on the user for the request."""
     if not getattr(user, "is_authenticated", False):

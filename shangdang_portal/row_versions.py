@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from .field_values import related_names, shown_value
+
 
 @dataclass
 class FieldChange:
@@ -17,6 +19,9 @@ class FieldChange:
     label: str
     before: object
     after: object
+    # The values as people read them (shangdang_portal.field_values.shown_value), where a page shows them.
+    before_shown: str = ""
+    after_shown: str = ""
 
 
 def _plain(value) -> str | None:
@@ -43,14 +48,18 @@ def changes_since(obj, version: str, fields: tuple[str, ...]) -> list[FieldChang
     empty when that state is not in the history."""
     for record in obj.history.order_by("-history_date", "-history_id")[:100]:
         if row_version(record, fields) == version:
-            meta = type(obj)._meta
+            model = type(obj)
             changes = []
             for field in fields:
-                attname = _attname(type(obj), field)
+                attname = _attname(model, field)
                 before, after = getattr(record, attname), getattr(obj, attname)
                 if _plain(before) != _plain(after):
-                    label = str(meta.get_field(field).verbose_name)
+                    label = str(model._meta.get_field(field).verbose_name)
                     changes.append(FieldChange(field, label, before, after))
+            names = related_names(model, [(c.field, v) for c in changes for v in (c.before, c.after)])
+            for change in changes:
+                change.before_shown = shown_value(model, change.field, change.before, names)
+                change.after_shown = shown_value(model, change.field, change.after, names)
             return changes
     return []
 

@@ -19,6 +19,7 @@ from ..filtersets import (
 )
 from ..models import BatchRate, PipelinePool, ProjectSignal, Ranking, RankingEntry, Rollup
 from ..rollups import selectors
+from ..rollups.rankings import peer_label
 from .serializers import IndicatorRefSerializer
 
 
@@ -159,10 +160,14 @@ class ProjectSignalSerializer(serializers.ModelSerializer):
 class RankingEntrySerializer(serializers.ModelSerializer):
     region = RefSerializer(read_only=True, allow_null=True)
     park = RefSerializer(read_only=True, allow_null=True)
+    peer_group = serializers.SerializerMethodField(help_text=_("名次所在的同级范围：只与同一上级下的同级比较"))
 
     class Meta:
         model = RankingEntry
-        fields = ["rank", "region", "park", "target", "actual", "completion_rate"]
+        fields = ["rank", "peer_group", "region", "park", "target", "actual", "completion_rate"]
+
+    def get_peer_group(self, entry) -> str:
+        return peer_label(entry.region or entry.park)
 
 
 class RankingSerializer(serializers.ModelSerializer):

@@ -49,7 +49,13 @@ from ..models import (
 )
 from ..rollups.indicators import counted_progress
 from ..rollups.pipeline import pipeline_flows
-from ..rollups.rankings import DEFAULT_INDICATOR, competition_ranks, ranked_by_indicator
+from ..rollups.rankings import (
+    DEFAULT_INDICATOR,
+    peer_key,
+    peer_label,
+    ranked_among_peers,
+    ranked_by_indicator,
+)
 from ..rollups.scopes import ScopeTree
 from ..sources.selectors import figure_list, visible_reports
 
@@ -211,11 +217,14 @@ def pipeline_moves(*, campaign_year: CampaignYear, as_of: date, scope: Region | 
     return pipeline_flows(scope=ScopeTree().scope(kind, scope.pk), start=year_start(campaign_year.year), end=as_of)
 
 
-def batch_rates(*, as_of: date) -> list[BatchRate]:
-    """三个一批 rates of every batch at the as-of date, with the rate a report printed beside each."""
+def batch_rates(*, as_of: date, region: Region | None = None) -> list[BatchRate]:
+    """三个一批 rates at the as-of date of the batches a region announced (every batch without one), with
+    the rate a report printed beside each."""
+    rates = BatchRate.objects.filter(as_of=as_of)
+    if region is not None:
+        rates = rates.filter(batch__region=region)
     return list(
-        BatchRate.objects.filter(as_of=as_of)
-        .select_related("batch", "reported_figure__source_report", "reported_figure__region")
+        rates.select_related("batch", "reported_figure__source_report", "reported_figure__region")
         .defer("reported_figure__source_report__text")
         .order_by("batch__held_on", "batch__name", "kind")
     )
@@ -225,25 +234,93 @@ def batch_rates(*, as_of: date) -> list[BatchRate]:
 class RankRow:
     name: str
     url: str
+    node: Region | Park | None = None
     rows: list[Rollup] = field(default_factory=list)
     score: Decimal | None = None
     rank: int | None = None
     snapshot_rank: int | None = None
 
 
-def ranked_by_mean_completion(*, campaign_year: CampaignYear, as_of: date | None, user) -> dict:
-    """The live rule of the rankings page: regions and parks ranked by the mean completion of all their
-    printed targets in the roll-up at the as-of date.
+@dataclass
+class PeerGroup:
+    """Regions or parks ranked against each other (investment.rollups.rankings.peer_key), under one heading."""
 
-    Beside it stands the rank in the latest frozen monthly Ranking (`snapshot_rank`), which follows the
+    label: str
+    rows: list = field(default_factory=list)
+
+
+def _peer_groups(ranked: list[tuple[int | None, object]], node) -> list[PeerGroup]:
+    groups: dict[tuple, PeerGroup] = {}
+    for rank, item in ranked:
+        scope = node(item)
+        group = groups.setdefault(peer_key(scope), PeerGroup(label=peer_label(scope)))
+        item.rank = rank
+        group.rows.append(item)
+    return list(groups.values())
+
+
+@dataclass
+class FrozenRankings:
+    """The published (frozen) monthly rankings of a campaign year: the months there are, newest first, and
+    the chosen month's rankings per scope kind, each with its entries grouped by peers."""
+
+    months: list[date]
+    month: date | None
+    asked_for_missing: bool = False
+    sections: dict[str, list[tuple[Ranking, list[PeerGroup]]]] = field(default_factory=dict)
+
+    def snapshot(self, scope_kind: str) -> dict[int, int]:
+        """Rank per region or park id in the month's first ranking of that scope kind (the default indicator)."""
+        rankings = self.sections.get(scope_kind) or []
+        if not rankings:
+            return {}
+        return {(e.region_id or e.park_id): e.rank for group in rankings[0][1] for e in group.rows}
+
+
+def frozen_rankings(*, campaign_year: CampaignYear | None, month: date | None) -> FrozenRankings:
+    """The month's frozen rankings (the newest frozen month when `month` is None or has none), in three
+    queries whatever the number of entries."""
+    if campaign_year is None:
+        return FrozenRankings(months=[], month=None)
+    frozen = Ranking.objects.filter(campaign_year=campaign_year, frozen_at__isnull=False)
+    months = sorted(set(frozen.values_list("period", flat=True)), reverse=True)
+    chosen = month if month in months else (months[0] if months else None)
+    result = FrozenRankings(months=months, month=chosen, asked_for_missing=month is not None and month != chosen)
+    if chosen is None:
+        return result
+    rankings = list(
+        frozen.filter(period=chosen)
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch("entries", queryset=RankingEntry.objects.select_related("region__parent", "park__parent"))
+        )
+        .order_by("scope_kind", "indicator__code", "source", "pk")
+    )
+    for ranking in rankings:
+        # The ranks as frozen; only the order and the headings come from the peer groups.
+        entries = sorted(ranking.entries.all(), key=lambda e: (peer_key(e.region or e.park), e.rank, e.pk))
+        groups = _peer_groups([(e.rank, e) for e in entries], node=lambda e: e.region or e.park)
+        result.sections.setdefault(ranking.scope_kind, []).append((ranking, groups))
+    return result
+
+
+def ranked_by_mean_completion(
+    *, campaign_year: CampaignYear, as_of: date | None, user, frozen: FrozenRankings | None = None
+) -> dict[str, list[PeerGroup]]:
+    """The live rule of the rankings page: regions and parks ranked among their peers (peer_key) by the mean
+    completion of all their printed targets in the roll-up at the as-of date.
+
+    Beside it stands the rank in the chosen frozen monthly Ranking (`snapshot_rank`), which follows the
     published rule (one indicator, see investment.rollups.rankings.ranked_by_indicator), so the two
     ranks can differ; the page labels each with its rule. Ties share a rank under both rules."""
-    result: dict = {}
+    result: dict[str, list[PeerGroup]] = {}
     rows = []
     if as_of is not None:
         # Printed actuals against printed targets, as the district's own 晾晒 compares them.
-        rows = _rollup_rows(campaign_year=campaign_year, as_of=as_of).filter(
-            target_basis=TargetBasis.TARGET, source=RollupSource.REPORT
+        rows = (
+            _rollup_rows(campaign_year=campaign_year, as_of=as_of)
+            .filter(target_basis=TargetBasis.TARGET, source=RollupSource.REPORT)
+            .select_related("region__parent", "park__parent")
         )
         rows = [_withhold_unpublished(row, user) for row in rows.order_by("indicator__code", "measure", "source")]
     list_url = reverse("projects:list")
@@ -253,40 +330,27 @@ def ranked_by_mean_completion(*, campaign_year: CampaignYear, as_of: date | None
             if row.scope_kind != scope:
                 continue
             node = row.region or row.park
-            bucket = buckets.setdefault(node.pk, RankRow(name=node.name, url=f"{list_url}?{scope}={node.pk}"))
+            bucket = buckets.setdefault(
+                node.pk, RankRow(name=node.name, url=f"{list_url}?{scope}={node.pk}", node=node)
+            )
             bucket.rows.append(row)
-        # The month's frozen snapshot (晾晒比拼 as published), beside the live ranking.
-        frozen = (
-            Ranking.objects.filter(campaign_year=campaign_year, scope_kind=scope, frozen_at__isnull=False)
-            .select_related("indicator")
-            .prefetch_related("entries")
-            .order_by("-period", "-pk")
-            .first()
-        )
-        if frozen:
-            snapshot = {(e.region_id if scope == "region" else e.park_id): e.rank for e in frozen.entries.all()}
-            for node, bucket in buckets.items():
-                bucket.snapshot_rank = snapshot.get(node)
-        result[f"{key}_snapshot"] = frozen
-        ranked = list(buckets.values())
-        for bucket in ranked:
+        snapshot = frozen.snapshot(scope) if frozen else {}
+        for pk, bucket in buckets.items():
+            bucket.snapshot_rank = snapshot.get(pk)
             scores = [r.completion_rate for r in bucket.rows if r.completion_rate is not None]
             bucket.score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
-        ranked.sort(key=lambda b: (b.score is None, -(b.score or 0), b.name))
-        for rank, bucket in zip(competition_ranks([b.score for b in ranked]), ranked, strict=True):
-            bucket.rank = rank
-        result[key] = ranked
+        ranked = ranked_among_peers(list(buckets.values()), node=lambda b: b.node, score=lambda b: b.score)
+        result[key] = _peer_groups(ranked, node=lambda b: b.node)
     return result
 
 
-def printed_batch_rates(*, user) -> list[Figure]:
-    """Every 三个一批 rate printed in a report the user may see, oldest first."""
-    return list(
-        figure_list(user=user)
-        .filter(indicator__code__in=BatchRate.Kind.values)
-        .select_related("region")
-        .order_by("period_end", "source_report__published_on", "pk")
-    )
+def printed_batch_rates(*, user, region: Region | None = None) -> list[Figure]:
+    """The 三个一批 rates printed for a region (every region without one) in the reports the user may see,
+    oldest first."""
+    figures = figure_list(user=user).filter(indicator__code__in=BatchRate.Kind.values)
+    if region is not None:
+        figures = figures.filter(region=region)
+    return list(figures.select_related("region").order_by("period_end", "source_report__published_on", "pk"))
 
 
 def reports_latest(*, user, limit: int = 5) -> QuerySet[SourceReport]:

@@ -1,6 +1,7 @@
 """Dashboard pages over the roll-ups: the overview (总览), the rankings (晾晒比拼), the 项目库 pipeline
 and one project's file (一项目一档), the pages that compose every app's data."""
 
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from parks.models import Park, Region
 from projects.models import Milestone, Pool, ProjectContact, Signal
+from projects.progress.selectors import project_history
 from projects.selectors import visible_projects
 from shangdang_portal.calendar import pro_rata
 from shangdang_portal.permissions import can_edit_plans, can_see_progress, is_admin
@@ -23,9 +25,11 @@ from shangdang_portal.templatetags.portal import indicator_name, number, wan_yua
 from ..models import BatchRate, Measure, PipelinePool, RollupSource
 from ..rollups.batches import STEPS as BATCH_STEPS
 from ..rollups.indicators import MILESTONE_INDICATORS
+from ..rollups.project_signals import reason_shown
 from ..sources.views import figure_url
 from . import project_edits, project_file, selectors
 
+HISTORY_ON_FILE = 20
 SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
 
 
@@ -73,10 +77,13 @@ def _trend(*, year, as_of, key_figures) -> dict | None:
         None,
     )
     target = progress.target if progress else None
+    if not monthly and target is None:
+        return None  # nothing approved and nothing to reach: "no data", not a flat line at zero
     running, actual, planned = Decimal(0), [], []
     for month in range(1, as_of.month + 1):
         running += monthly.get(month, Decimal(0))
-        actual.append(str(running))
+        # Before any approved progress the line is unknown, not zero.
+        actual.append(str(running) if monthly else None)
         planned.append(str(pro_rata(target, month)) if target is not None else None)
     return {
         "months": [_("%(month)s月") % {"month": m} for m in range(1, as_of.month + 1)],
@@ -166,8 +173,8 @@ def overview(request):
             "labels": {"completion": _("完成率"), "elapsed": _("序时进度")},
         }
     signal_chart, legend = None, {}
-    if as_of:
-        counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects)
+    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects) if as_of else {}
+    if any(counts.values()):
         legend = _signal_legend(year)
         labels = {**dict(Signal.choices), "none": _("未亮灯")}
         list_url = reverse("projects:list")
@@ -199,20 +206,31 @@ def overview(request):
     return render(request, "dashboards/overview.html", context)
 
 
+def _month_param(request) -> date | None:
+    """`?month=YYYY-MM`, the frozen month asked for; anything else is no month (the page then shows the newest
+    frozen month and says the one asked for has none)."""
+    text = request.GET.get("month", "").strip()
+    try:
+        return date.fromisoformat(f"{text}-01") if text else None
+    except ValueError:
+        return date.min
+
+
 def rankings(request):
     choice, switch, error = _choose_year(request)
     if error:
         return error
     year, as_of = choice.campaign_year, choice.as_of
-    ranked = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user) if year else {}
+    frozen = selectors.frozen_rankings(campaign_year=year, month=_month_param(request))
+    live = selectors.ranked_by_mean_completion(campaign_year=year, as_of=as_of, user=request.user, frozen=frozen)
     sections = [
-        (_("区域排名"), ranked.get("regions", []), ranked.get("regions_snapshot")),
-        (_("园区排名"), ranked.get("parks", []), ranked.get("parks_snapshot")),
+        {"title": _("区域排名"), "live": live.get("regions", []), "frozen": frozen.sections.get("region", [])},
+        {"title": _("园区排名"), "live": live.get("parks", []), "frozen": frozen.sections.get("park", [])},
     ]
     return render(
         request,
         "dashboards/rankings.html",
-        {"year": year, "as_of": as_of, "sections": sections, "year_switch": switch},
+        {"year": year, "as_of": as_of, "frozen": frozen, "sections": sections, "year_switch": switch},
     )
 
 
@@ -294,12 +312,15 @@ def pipeline(request):
     if scope is None:
         raise Http404(_("没有这个区域或园区。"))
     scope_param = f"park={scope.pk}" if isinstance(scope, Park) else f"region={scope.pk}"
+    # 三个一批 batches are announced by a region: the scope's own (the home district by default), so another
+    # city's batches and printed periods never join its chart.
+    scope_region = scope.region if isinstance(scope, Park) else scope
     list_url = reverse("projects:list")
     pools, moves, rates = [], [], []
     if as_of:
         pools = selectors.pipeline_pools(campaign_year=year, as_of=as_of, scope=scope)
         moves = selectors.pipeline_moves(campaign_year=year, as_of=as_of, scope=scope)
-        rates = selectors.batch_rates(as_of=as_of)
+        rates = selectors.batch_rates(as_of=as_of, region=scope_region)
     pool_labels = dict(PipelinePool._meta.get_field("pool").choices)
     funnel = [
         {
@@ -317,9 +338,9 @@ def pipeline(request):
     for move in moves:
         move["from_label"] = str(pool_labels[move["from_pool"]])
         move["to_label"] = str(pool_labels[move["to_pool"]])
-    steps = _batch_steps(
-        rates=rates, printed=selectors.printed_batch_rates(user=request.user), user=request.user, year=choice.year
-    )
+    printed = selectors.printed_batch_rates(user=request.user, region=scope_region)
+    steps = _batch_steps(rates=rates, printed=printed, user=request.user, year=choice.year)
+    batch_chart = _batch_chart(steps)
     funnel_chart = {
         "items": [
             {"label": row["label"], "count": row["count"], "investment": wan_yuan(row["investment"]), "url": row["url"]}
@@ -342,8 +363,9 @@ def pipeline(request):
             "funnel": funnel,
             "moves": moves,
             "steps": steps,
-            "funnel_chart": funnel_chart,
-            "batch_chart": _batch_chart(steps),
+            # An empty scope draws no funnel of zeros and no empty axes: the page says there is no data.
+            "funnel_chart": funnel_chart if any(item["count"] for item in funnel_chart["items"]) else None,
+            "batch_chart": batch_chart if batch_chart["series"] else None,
         },
     )
 
@@ -386,9 +408,9 @@ def _project_page(
         if is_admin(request.user):
             edit["location_form"] = location_form or project_edits.location_form(project)
             edit["location_changes"] = list(changes) if location_form is not None else []
-    history = (
-        list(project.history.select_related("history_user").order_by("-history_date")[:20]) if show_history else []
-    )
+    # The newest changes of the project and its milestones, reports, contacts and figures, as the full
+    # history page (progress:project-history) shows them.
+    history = project_history(project)[:HISTORY_ON_FILE] if show_history else []
     return render(
         request,
         "dashboards/project_detail.html",
@@ -399,6 +421,7 @@ def _project_page(
             "investment": investment,
             "investment_chart": investment_chart,
             "signal": signal,
+            "signal_reason": reason_shown(signal) if signal else "",
             "history": history,
             "show_history": show_history,
             "edit": edit,

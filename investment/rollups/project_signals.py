@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import F, Max, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Project, Signal
@@ -83,7 +85,7 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
     if actual is None and row.get("ledger"):
         # No approved progress this year yet: the ledger's 1-N月 figure stands in (never added to progress).
         actual, months = row["ledger"]
-        from_ledger = _("(台账1-%(months)s月完成投资)") % {"months": months}
+        from_ledger = months
     actual = ZERO if actual is None else actual
     completion = percent(actual, plan)
     gap = None if completion is None else completion - elapsed
@@ -102,23 +104,59 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
         and not row.get("started", row["started_on"] is not None)
         and add_months(row["planned_start"], months) <= as_of
     ):
-        reason = _("计划%(start)s开工，%(months)s个月后仍未开工") % {"start": row["planned_start"], "months": months}
-        return {**out, "signal": Signal.RED, "rule": ProjectSignal.Rule.NOT_STARTED, "reason": reason}
-    if completion is None:
-        reason = _("无本年度计划投资，不按序时进度亮灯")
-        return {**out, "signal": "", "rule": ProjectSignal.Rule.NO_PLAN, "reason": reason}
-    # The reason speaks of how far behind (落后), so its number has the opposite sign of the gap.
-    numbers = {"completion": completion, "elapsed": elapsed, "lag": elapsed - completion}
-    if gap < -campaign_year.red_lag_points:
+        signal, rule = Signal.RED, ProjectSignal.Rule.NOT_STARTED
+    elif completion is None:
+        signal, rule = "", ProjectSignal.Rule.NO_PLAN
+    elif gap < -campaign_year.red_lag_points:
         signal, rule = Signal.RED, ProjectSignal.Rule.LAG_RED
     elif gap < -campaign_year.yellow_lag_points:
         signal, rule = Signal.YELLOW, ProjectSignal.Rule.LAG_YELLOW
     else:
         signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
-    reason = _("年度计划完成%(completion)s%%，序时进度%(elapsed)s%%，落后%(lag)s个百分点") % numbers
-    if from_ledger:
-        reason += from_ledger
+    # Stored in the portal's own language whatever language the run was started in; pages write it again
+    # in theirs (reason_shown).
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = signal_reason(
+            rule=rule,
+            completion=completion,
+            elapsed=elapsed,
+            planned_start=row["planned_start"],
+            months=months,
+            ledger_months=from_ledger,
+        )
     return {**out, "signal": signal, "rule": rule, "reason": reason}
+
+
+def signal_reason(*, rule: str, completion, elapsed, planned_start, months: int, ledger_months=None) -> str:
+    """The reason of a signal in the active language: stored with the signal (in the roll-up's language) and
+    written again from the stored figures wherever a page shows it (reason_shown)."""
+    if rule == ProjectSignal.Rule.NOT_STARTED:
+        return _("计划%(start)s开工，%(months)s个月后仍未开工") % {"start": planned_start, "months": months}
+    if rule == ProjectSignal.Rule.NO_PLAN or completion is None:
+        return _("无本年度计划投资，不按序时进度亮灯")
+    # The reason speaks of how far behind (落后), so its number has the opposite sign of the gap.
+    numbers = {"completion": completion, "elapsed": elapsed, "lag": elapsed - completion}
+    reason = _("年度计划完成%(completion)s%%，序时进度%(elapsed)s%%，落后%(lag)s个百分点") % numbers
+    if ledger_months:
+        reason += _("(台账1-%(months)s月完成投资)") % {"months": ledger_months}
+    return reason
+
+
+# How a stored reason says the ledger's 1-N月 figure stood in (the signal keeps no other trace of it).
+LEDGER_MONTHS = re.compile(r"台账1-(\d+)月|ledger: investment January to month (\d+)")
+
+
+def reason_shown(signal: ProjectSignal) -> str:
+    """A stored signal's reason in the page's language, from its rule and figures."""
+    found = LEDGER_MONTHS.search(signal.reason or "")
+    return signal_reason(
+        rule=signal.rule,
+        completion=signal.completion_rate,
+        elapsed=signal.elapsed_rate,
+        planned_start=signal.planned_start,
+        months=signal.campaign_year.red_not_started_months,
+        ledger_months=next((g for g in found.groups() if g), None) if found else None,
+    )
 
 
 def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> Counter:

@@ -23,7 +23,7 @@ from ..models import (
     RankingEntry,
     Rollup,
 )
-from .rankings import ranked_by_indicator
+from .rankings import peer_label, ranked_by_indicator
 
 
 def rollup_list(*, user=None, filters: dict | None = None) -> QuerySet[Rollup]:
@@ -65,7 +65,7 @@ def project_signal_list(*, user, filters: dict | None = None) -> QuerySet[Projec
 
 def ranking_list(*, user=None, filters: dict | None = None) -> QuerySet[Ranking]:
     queryset = Ranking.objects.select_related("campaign_year", "indicator").prefetch_related(
-        Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park"))
+        Prefetch("entries", queryset=RankingEntry.objects.select_related("region__parent", "park__parent"))
     )
     return apply_filterset(RankingFilterSet, filters, queryset.order_by("-period", "scope_kind", "pk"))
 
@@ -85,6 +85,7 @@ def ranking_compare(*, ranking: Ranking) -> dict:
             current.append(
                 {
                     "rank": rank,
+                    "peer_group": peer_label(row.region or row.park),
                     "region": row.region_id,
                     "park": row.park_id,
                     "name": str(row.region or row.park),
@@ -96,6 +97,7 @@ def ranking_compare(*, ranking: Ranking) -> dict:
     frozen = [
         {
             "rank": e.rank,
+            "peer_group": peer_label(e.region or e.park),
             "region": e.region_id,
             "park": e.park_id,
             "name": str(e.region or e.park),
@@ -103,7 +105,7 @@ def ranking_compare(*, ranking: Ranking) -> dict:
             "actual": e.actual,
             "completion_rate": e.completion_rate,
         }
-        for e in ranking.entries.all()
+        for e in ranking.entries.select_related("region__parent", "park__parent")
     ]
     return {
         "frozen_at": ranking.frozen_at,

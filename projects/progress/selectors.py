@@ -26,12 +26,22 @@ from django.db.models.functions import Coalesce, TruncYear
 from django.utils import timezone
 
 from shangdang_portal import roles
+from shangdang_portal.field_values import BOOKKEEPING_FIELDS, related_names, shown_value, user_name
 from shangdang_portal.filtering import apply_filterset
 from shangdang_portal.money import MONEY
 from shangdang_portal.row_versions import FieldChange
 
 from ..filtersets import ProgressReportFilterSet, ProjectIssueFilterSet
-from ..models import Milestone, Notification, ProgressPhoto, ProgressReport, Project, ProjectIssue, counted_reports
+from ..models import (
+    Milestone,
+    Notification,
+    ProgressPhoto,
+    ProgressReport,
+    Project,
+    ProjectContact,
+    ProjectIssue,
+    counted_reports,
+)
 from . import hooks
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
@@ -236,6 +246,10 @@ class HistoryEntry:
     object_repr: str
     changes: list[FieldChange] = field(default_factory=list)
 
+    @property
+    def user_name(self) -> str:
+        return user_name(self.user)
+
 
 def _load_relations(instances: list, names: tuple[str, ...]) -> None:
     """Fills the foreign keys an object's __str__ reads with one query per relation, not one per row."""
@@ -251,7 +265,8 @@ def _load_relations(instances: list, names: tuple[str, ...]) -> None:
 
 
 def _entries(records, model_label: str, relations: tuple[str, ...] = ()) -> list[HistoryEntry]:
-    """Turns historical rows into entries, each diffed against the previous row of the same object."""
+    """Turns historical rows into entries, each diffed against the previous row of the same object. Changes
+    to bookkeeping fields alone (a version bump) are left out, and so is an entry that changed nothing else."""
     records = list(records)
     # history_object is built from the historical row alone; .instance would query the live row once
     # per record for the fields history does not keep (updated_at).
@@ -264,9 +279,13 @@ def _entries(records, model_label: str, relations: tuple[str, ...] = ()) -> list
         changes = []
         if prior is not None and record.history_type == "~":
             for change in record.diff_against(prior, foreign_keys_are_objs=False).changes:
+                if change.field in BOOKKEEPING_FIELDS:
+                    continue
                 label = str(instance._meta.get_field(change.field).verbose_name)
                 changes.append(FieldChange(change.field, label, change.old, change.new))
         previous[record.id] = record
+        if record.history_type == "~" and prior is not None and not changes:
+            continue  # saved without a change anyone made (or only a version bump)
         entries.append(
             HistoryEntry(
                 when=record.history_date,
@@ -278,7 +297,20 @@ def _entries(records, model_label: str, relations: tuple[str, ...] = ()) -> list
                 changes=changes,
             )
         )
+    _show_values(entries, type(instances[0]) if instances else None)
     return entries
+
+
+def _show_values(entries: list[HistoryEntry], model) -> None:
+    """Each change's values as people read them, the related rows' names looked up once per related model."""
+    pairs = [(c.field, v) for e in entries for c in e.changes for v in (c.before, c.after)]
+    if model is None or not pairs:
+        return
+    names = related_names(model, pairs)
+    for entry in entries:
+        for change in entry.changes:
+            change.before_shown = shown_value(model, change.field, change.before, names)
+            change.after_shown = shown_value(model, change.field, change.after, names)
 
 
 def _history(manager, model_label: str, relations: tuple[str, ...] = (), **filters) -> list[HistoryEntry]:
@@ -293,14 +325,16 @@ def progress_report_history(report: ProgressReport) -> list[HistoryEntry]:
 
 
 def project_history(project: Project) -> list[HistoryEntry]:
-    """Changes to a project, its milestones, progress reports and, from the apps above that add their
-    models in hooks.project_history_models (investment adds figures), those too; newest first."""
+    """Changes to a project, its milestones, progress reports, contacts and, from the apps above that add
+    their models in hooks.project_history_models (investment adds figures), those too; newest first. Those
+    who may see a project's history may see its contacts (permissions.can_see_contacts)."""
     # The queries stay the same in number however long the history is: one per table and relation.
     entries = _history(Project.history, str(Project._meta.verbose_name), id=project.pk)
     entries += _history(Milestone.history, str(Milestone._meta.verbose_name), ("project",), project_id=project.pk)
     entries += _history(
         ProgressReport.history, str(ProgressReport._meta.verbose_name), ("project",), project_id=project.pk
     )
+    entries += _history(ProjectContact.history, str(ProjectContact._meta.verbose_name), project_id=project.pk)
     for model, relations in hooks.project_history_models:
         entries += _history(model.history, str(model._meta.verbose_name), relations, project_id=project.pk)
     return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -21,10 +21,12 @@ from shangdang_portal.money import MAX_MONEY
 from ..models import MAX_ID, ProgressReport, Project
 from . import selectors, services
 
-# (key, header) of the columns before the input: the first three identify the row, the others show
-# last month's approved figures and are ignored on upload.
+# (key, header) of the columns before the input: 项目 id (the database id) and 月份 identify the row; the
+# others are shown for reading and ignored on upload: 项目编号 is the ledger's code (Project.code), as in the
+# ledger export, and the last three are last month's approved figures.
 REFERENCE_COLUMNS = [
-    ("project_id", "项目编号"),
+    ("project_id", "项目 id"),
+    ("project_code", "项目编号"),
     ("project", "项目名称"),
     ("period", "月份"),
     ("last_investment", "上月完成投资(万元)"),
@@ -50,7 +52,9 @@ def _blank(name: str):
 
 
 def progress_template_xlsx(*, projects: Iterable[Project], period: dt.date) -> bytes:
-    """An XLSX sheet to fill in: one row per project for `period`, last month's figures beside it."""
+    """An XLSX sheet to fill in: one row per project for `period` that can still be written, last month's
+    figures beside it. A project whose month is approved (locked) or waiting for review is left out: no
+    upload could change it."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -61,10 +65,15 @@ def progress_template_xlsx(*, projects: Iterable[Project], period: dt.date) -> b
     sheet.append([str(_(label)) for _key, label in columns])
     previous = selectors.previous_period(period)
     for project in projects:
-        last = selectors.counted_report_for(project=project, period=previous)
+        if selectors.counted_report_for(project=project, period=period) is not None:
+            continue
         current = selectors.open_report_for(project=project, period=period)
+        if current is not None and current.status == ProgressReport.Status.SUBMITTED:
+            continue
+        last = selectors.counted_report_for(project=project, period=previous)
         reference = [
             project.pk,
+            project.code or "",
             project.name,
             period.strftime("%Y-%m"),
             last.investment_completed if last else None,
@@ -77,7 +86,7 @@ def progress_template_xlsx(*, projects: Iterable[Project], period: dt.date) -> b
     for key in ("last_investment", "last_since_start", "investment_completed"):
         for cell in sheet[get_column_letter(keys.index(key) + 1)][1:]:
             cell.number_format = MONEY_FORMAT
-    sheet.freeze_panes = "C2"
+    sheet.freeze_panes = "D2"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -185,27 +194,37 @@ def read_rows(file) -> list[tuple[int, dict]]:
     lines = []
     for number, row in rows[1:]:
         cells = dict(zip(header, row, strict=False))
-        if all(cells.get(k) in (None, "") for k in ("project_id", *ProgressReport.EDITABLE_FIELDS)):
-            continue  # a line with nothing to save
+        # A line whose inputs are all empty was left as downloaded (its project and last month are filled
+        # in for reading): nothing to save, not an error.
+        if all(_empty(cells.get(k)) for k in ProgressReport.EDITABLE_FIELDS):
+            continue
         lines.append((number, cells))
     return lines
+
+
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def parse_row(number: int, cells: dict) -> tuple[SheetRow | None, list[dict]]:
     """One line as a SheetRow, or None and its errors by column."""
     errors: list[dict] = []
+    project = None
     try:
         project_id = int(cells.get("project_id"))
         if not 1 <= project_id <= MAX_ID:
             raise Project.DoesNotExist
         project = Project.objects.get(pk=project_id)
     except (Project.DoesNotExist, TypeError, ValueError, OverflowError):
+        # Go on: the row's other cells are checked too, so one upload lists every error.
         _error(errors, number, "project_id", _("没有这个项目。"))
-        return None, errors
     values = {}
     for key in ProgressReport.EDITABLE_FIELDS:
         try:
             values[key] = _parse_cell(key, cells.get(key))
+            # The field's own bounds (形象进度 at most 100 %, lengths) now, beside every other cell's error,
+            # rather than only once the rest of the row is right.
+            ProgressReport._meta.get_field(key).clean(values[key], None)
         except ValidationError as exc:
             _error(errors, number, key, exc)
     try:

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shangdang_portal import roles
+from shangdang_portal.units import unit_suffix
 
 register = template.Library()
 
@@ -66,7 +67,7 @@ def figure_value(figure) -> str:
         return "—"
     if figure.unit == "万元":
         return wan_yuan(figure.value)
-    return f"{number(figure.value)}{figure.unit}" if figure.unit != "%" else percent(figure.value)
+    return f"{number(figure.value)}{unit_suffix(figure.unit)}" if figure.unit != "%" else percent(figure.value)
 
 
 @register.filter
@@ -85,7 +86,7 @@ def in_unit(value, unit: str) -> str:
     if unit == "%":
         return percent(value)
     text = number(value)
-    return text if text == "—" else f"{text}{unit}"
+    return text if text == "—" else f"{text}{unit_suffix(unit)}"
 
 
 @register.filter
@@ -101,3 +102,15 @@ def signed_points(value) -> str:
 def has_role(user, name: str) -> bool:
     """`{% if user|has_role:"admin" %}`: the role rule of shangdang_portal.roles, for menus."""
     return roles.has_role(user, name)
+
+
+@register.filter
+def campaign_name(campaign_year) -> str:
+    """A campaign year's name; the name the portal gives by default (2026年重大项目建设年) reads in the
+    interface language, a name someone chose stays as written."""
+    if campaign_year is None:
+        return ""
+    default = f"{campaign_year.year}年重大项目建设年"
+    if campaign_year.name in ("", default):
+        return _("%(year)s年重大项目建设年") % {"year": campaign_year.year}
+    return campaign_year.name

@@ -159,17 +159,26 @@ def test_project_history_query_count_does_not_grow_with_its_length(many_rows, ap
     client = api_client_as("reviewer")
     url = reverse("api:project-history", args=[project.pk]) + "?page_size=100"
 
-    def change(times: int) -> None:
-        for n in range(times):
+    def change(times: int, start: int = 0) -> None:
+        for n in range(start, start + times):
             services.project_update(project=project, actor=None, description=f"第{n}次修改")
-            # Rows of the other tables name the project (and a figure its indicator) in their description.
-            for related in (project.milestones.first(), project.progress_reports.first(), project.figures.first()):
+            # Rows of the other tables name the project (and a figure its indicator) in their description;
+            # each save changes a field (a save that changes nothing is not a change in the history).
+            milestone, report, figure = (
+                project.milestones.first(),
+                project.progress_reports.first(),
+                project.figures.first(),
+            )
+            milestone.planned_date = datetime.date(2025, 1, 1) + datetime.timedelta(days=n + 1)
+            report.narrative = f"第{n}次说明"
+            figure.note = f"第{n}次备注"
+            for related in (milestone, report, figure):
                 related.save()
 
     change(1)
     _count(client, url)
     before, short = _count(client, url)
-    change(10)
+    change(10, start=1)
     after, long = _count(client, url)
     assert long["count"] == short["count"] + 40
     assert {entry["model"] for entry in long["results"]} == {"项目", "节点", "月度进度", "数据"}

@@ -104,12 +104,20 @@ def test_signals_pipeline_rankings_and_the_comparison(world):
         "operating": 0,
     }
     detail = client.get(f"/api/v1/rankings/{ranking.pk}/").json()
-    assert detail["frozen_at"] and [e["rank"] for e in detail["entries"]] == [1, 2, 3]
+    # Only peers are ranked together: the city alone, its two districts against each other.
+    ranks = {e["region"]["name"]: (e["peer_group"], e["rank"]) for e in detail["entries"]}
+    assert detail["frozen_at"] and ranks == {
+        "测试市": ("各市", 1),
+        "邻区": ("测试市所辖区县", 1),
+        "测试区": ("测试市所辖区县", 2),
+    }
     report(hidden, d("2025-02-01"), 90)
     rollup_year(campaign_year=world["year"], as_of=d("2025-02-28"))
     compared = client.get(f"/api/v1/rankings/{ranking.pk}/compare/").json()
-    assert compared["frozen"][0]["name"] == world["other"].name
-    assert compared["current"][0]["name"] == world["district"].name
+    first = {row["peer_group"]: row["name"] for row in compared["frozen"] if row["rank"] == 1}
+    assert first == {"各市": world["city"].name, "测试市所辖区县": world["other"].name}
+    first = {row["peer_group"]: row["name"] for row in compared["current"] if row["rank"] == 1}
+    assert first == {"各市": world["city"].name, "测试市所辖区县": world["district"].name}
     assert client.get("/api/v1/batch-rates/").status_code == 200
 
 

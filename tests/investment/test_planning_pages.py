@@ -113,7 +113,7 @@ def test_a_stale_plan_save_says_what_changed(world, plan, client_as):
     )
     assert response.status_code == 400
     page = response.content.decode()
-    assert "已被他人修改" in page and "1000.00 → 1200.00" in page
+    assert "已被他人修改" in page and "1,000 → 1,200" in page
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("1200.00")
 
@@ -306,7 +306,7 @@ def test_a_stale_milestone_save_says_what_changed(world, started, client_as):
     assert response.status_code == 400
     page = response.content.decode()
     form = page[page.index('id="milestone-started"') :]
-    assert "已被他人修改(变更: 计划日期)" in form and "2025年4月1日 → 2025年7月1日" in form[: form.index("</form>")]
+    assert "已被他人修改(变更: 计划日期)" in form and "2025-04-01 → 2025-07-01" in form[: form.index("</form>")]
     started.refresh_from_db()
     assert started.actual_date is None and started.planned_date == dt.date(2025, 7, 1)
 

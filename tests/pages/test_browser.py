@@ -37,9 +37,9 @@ def _canvas_has_pixels(page, chart_id: str) -> bool:
 
 
 def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
-    project = Project.objects.filter(pool="construction").order_by("name").first()
-    # Give the project an annual plan and two approved months, so its planned-vs-actual chart and its
-    # signal have data; then roll up again, as approving does.
+    project = Project.objects.filter(pool="construction", region__name="上党区").order_by("name").first()
+    # Give the project an annual plan and two approved months, so its planned-vs-actual chart, its signal
+    # and the district's trend on the overview have data; then roll up again, as approving does.
     Project.objects.filter(pk=project.pk).update(total_investment=12000)
     AnnualPlan.objects.create(
         project=project, campaign_year=CampaignYear.objects.get(year=2025), planned_investment=Decimal("6000")

@@ -140,9 +140,12 @@ def test_pipeline_counts_projects_per_pool_and_links_to_the_filtered_list(client
     assert row.project_count == Project.objects.filter(region=region, pool="construction").count() > 0
     link = re.escape(f'href="{PROJECTS}?region={region.pk}&amp;pool=construction">{row.project_count}</a>')
     assert re.search(link, html)
+    # The city's printed rates are on the city's pipeline, not on the district's.
+    city_html = client.get(PIPELINE, {**IN_2025, "region": Region.objects.get(name="长治市").pk}).content.decode()
     for value in ("90.7", "35", "100"):
         figure = Figure.objects.get(indicator__code__endswith="_rate", value=Decimal(value), region__name="长治市")
-        assert f"#figure-{figure.pk}" in html and f"{value}%" in html
+        assert f"#figure-{figure.pk}" in city_html and f"{value}%" in city_html
+        assert f"#figure-{figure.pk}" not in html
     zone = Park.objects.get(name="上党经济技术开发区")
     park_html = client.get(PIPELINE, {"park": zone.pk, **IN_2025}).content.decode()
     in_zone = PipelinePool.objects.get(park=zone, pool="construction").project_count
@@ -230,12 +233,17 @@ def test_report_page_marks_every_figure_and_escapes_the_text(client, db):
     assert "测试&lt;b&gt;报道&lt;/b&gt;" in html
 
 
-def test_rankings_rank_regions_by_completion(client, rolled_up):
+def test_rankings_rank_regions_by_completion_among_peers(client, rolled_up):
     response = client.get(reverse("dashboards:rankings"), IN_2025)
-    ranked = response.context["sections"][0][1]
-    scored = [b.score for b in ranked if b.score is not None]
-    assert scored == sorted(scored, reverse=True)
-    assert [b.rank for b in ranked if b.score is not None] == competition_ranks(scored)
+    groups = response.context["sections"][0]["live"]
+    assert groups, "the report data has regions with printed targets"
+    for group in groups:
+        scored = [b.score for b in group.rows if b.score is not None]
+        assert scored == sorted(scored, reverse=True)
+        assert [b.rank for b in group.rows if b.score is not None] == competition_ranks(scored)
+    # A district is never ranked beside the city it belongs to.
+    labels = {b.name: g.label for g in groups for b in g.rows}
+    assert labels["长治市"] != labels["上党区"] and labels["上党区"] == "长治市所辖区县"
     # Two rules side by side, each labelled with its own.
     html = response.content.decode()
     assert "当前排名（平均完成率）" in html and "冻结排名（单项指标）" in html
@@ -311,13 +319,11 @@ def test_project_file_shows_counted_progress_and_obstacles(client, report_data):
 
 
 def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
-    from datetime import date
-
     from investment.models import CampaignYear, RollupSource
     from investment.rollups.rankings import ranking_publish
 
     year = CampaignYear.objects.get(year=2025)
-    assert "本月排名尚未冻结发布。" in client.get(reverse("dashboards:rankings"), IN_2025).content.decode()
+    assert "本年度尚无冻结发布的排名。" in client.get(reverse("dashboards:rankings"), IN_2025).content.decode()
     ranking = ranking_publish(
         campaign_year=year,
         period=date(2025, 12, 1),
@@ -328,9 +334,116 @@ def test_rankings_show_the_frozen_month_beside_the_live_rank(client, rolled_up):
     assert ranking.frozen_at is not None
     frozen = {e.region_id: e.rank for e in ranking.entries.all()}
     response = client.get(reverse("dashboards:rankings"), IN_2025)
-    assert "冻结排名：2025-12" in response.content.decode()
-    regions = response.context["sections"][0][1]
+    assert "2025-12 · 按招商引资签约额（报道数据）完成率" in response.content.decode()
     assert frozen, "the published ranking has entries"
-    for bucket in regions:
-        region_id = Region.objects.get(name=bucket.name).pk
-        assert bucket.snapshot_rank == frozen.get(region_id)
+    for group in response.context["sections"][0]["live"]:
+        for bucket in group.rows:
+            region_id = Region.objects.get(name=bucket.name).pk
+            assert bucket.snapshot_rank == frozen.get(region_id)
+
+
+def _frozen_rows(html: str) -> list[tuple[str, str, str]]:
+    """(peer group, rank, name) of each row of the page's frozen ranking tables."""
+    rows = []
+    for table in re.findall(r'<table class="ranking frozen">(.*?)</table>', html, re.S):
+        caption = re.search(r"<caption>(.*?)</caption>", table).group(1)
+        for rank, name in re.findall(r'<tr><td class="num">(\d+)</td><td>([^<]+)</td>', table):
+            rows.append((caption, rank, name))
+    return rows
+
+
+def test_rankings_show_the_chosen_frozen_month_with_peers_ranked_apart(client, rolled_up):
+    """The frozen ranking the API returns is on the page, for the month chosen, a district never beside its city."""
+    from investment.models import CampaignYear, Ranking
+    from investment.rollups.rankings import ranking_publish
+
+    year = CampaignYear.objects.get(year=2025)
+    shangdang = Project.objects.filter(region__name="上党区", park__name="光伏产业园").order_by("pk").first()
+    AnnualPlan.objects.create(project=shangdang, campaign_year=year, planned_investment=Decimal("1000"))
+    ProgressReportFactory(project=shangdang, period=date(2025, 3, 1), investment_completed=400, approved=True)
+    for month in (3, 4):
+        ranking_publish(campaign_year=year, period=date(2025, month, 1), scope_kind="region")
+        ranking_publish(campaign_year=year, period=date(2025, month, 1), scope_kind="park")
+    march = Ranking.objects.get(campaign_year=year, scope_kind="region", period=date(2025, 3, 1))
+    api = client.get(f"/api/v1/rankings/{march.pk}/").json()
+    assert {e["region"]["name"] for e in api["entries"]} >= {"长治市", "上党区"}
+
+    response = client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "2025-03"})
+    html = response.content.decode()
+    assert response.context["frozen"].month == date(2025, 3, 1)
+    assert '<option value="2025-03" selected>' in html and '<option value="2025-04">' in html
+    rows = _frozen_rows(html)
+    for entry in api["entries"]:
+        assert (entry["peer_group"], str(entry["rank"]), entry["region"]["name"]) in rows
+    groups = {name: caption for caption, _, name in rows}
+    assert groups["长治市"] == "各市" and groups["上党区"] == "长治市所辖区县"
+    # Parks: the zone, its parks and its clusters are each ranked among their own kind.
+    assert groups["上党经济技术开发区"] == "各开发区"
+    assert groups["先进装备制造园"] == "上党经济技术开发区 · 园区"
+    assert groups["光伏产业园"] == "先进装备制造园 · 园中园"
+    # Without a month the newest frozen month; a month without one says so and shows the newest.
+    assert client.get(reverse("dashboards:rankings"), IN_2025).context["frozen"].month == date(2025, 4, 1)
+    missing = client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "2025-07"})
+    assert missing.context["frozen"].month == date(2025, 4, 1)
+    assert "所选月份没有冻结排名" in missing.content.decode()
+    assert client.get(reverse("dashboards:rankings"), {"year": 2025, "month": "bad"}).status_code == 200
+
+
+def test_charts_without_data_say_so_instead_of_drawing_zeros(client, rolled_up):
+    # The report data has no approved progress and no plan: no flat line at zero.
+    html = client.get(OVERVIEW, IN_2025).content.decode()
+    assert 'id="chart-trend"' not in html and "暂无数据" in html
+    # A scope without projects: no funnel of empty bands, no empty axes.
+    empty = Region.objects.get(name="北京市")
+    html = client.get(PIPELINE, {**IN_2025, "region": empty.pk}).content.decode()
+    assert 'id="chart-funnel"' not in html and 'id="chart-batches"' not in html
+    assert html.count("暂无数据") == 2
+
+
+def test_the_batch_chart_shows_only_the_home_districts_batches(client, rolled_up):
+    response = client.get(PIPELINE, IN_2025)
+    html = response.content.decode()
+    chart = json.loads(html.split('id="batches-data" type="application/json">', 1)[1].split("</script>", 1)[0])
+    names = [series["name"] for series in chart["series"]]
+    assert names and all("上党区" in name for name in names if name.startswith("报道"))
+    assert not any("长治市" in name for name in names)
+    printed = [f for step in response.context["steps"] for f in step["printed"]]
+    assert printed and {f.region.name for f in printed} == {"上党区"}
+
+
+@pytest.mark.parametrize("role,offered", [("anonymous", False), ("staff", True), ("official", True), ("admin", True)])
+def test_the_demo_data_filter_is_offered_to_those_who_work_with_the_register(client_as, report_data, role, offered):
+    html = client_as(role).get(PROJECTS).content.decode()
+    assert ('name="is_synthetic"' in html) is offered
+
+
+def test_the_sort_menu_speaks_the_pages_language(client, report_data):
+    html = client.get(PROJECTS).content.decode()
+    assert '<option value="-total_investment">总投资(万元)（倒序）</option>' in html
+    assert "descending" not in html and ">Name<" not in html
+    client.post(reverse("set_language"), {"language": "en", "next": PROJECTS})
+    html = client.get(PROJECTS).content.decode()
+    assert "(descending)" in html and "总投资" not in html.split('name="ordering"', 1)[1].split("</select>", 1)[0]
+
+
+def _english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+    return client
+
+
+def test_english_pages_show_english_units_names_and_signal_reasons(client, rolled_up):
+    html = _english(client).get(OVERVIEW, IN_2025).content.decode()
+    # Counts and tonnes in the English interface (the quotes in the links' titles stay as printed), the
+    # campaign year's default name translated.
+    text = re.sub(r"<script.*?</script>|<[^>]+>", " ", html, flags=re.S)
+    assert not re.search(r"\d吨", text) and "35,980,000 t" in text
+    assert not re.search(r"\d个", text)
+    assert "2025 Major Project Construction Year" in html and "2025年重大项目建设年" not in html
+    project = Project.objects.filter(region__name="上党区").order_by("pk").first()
+    signal = ProjectSignal.objects.filter(project=project, campaign_year__year=2025).first()
+    assert signal is not None and signal.reason.startswith("无本年度计划投资")  # stored in the roll-up's language
+    html = client.get(project_url(project), IN_2025).content.decode()
+    assert "No planned investment for this year" in html and "无本年度计划投资" not in html
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": OVERVIEW})
+    assert "无本年度计划投资，不按序时进度亮灯" in client.get(project_url(project), IN_2025).content.decode()
+    assert "35,980,000吨" in client.get(OVERVIEW, IN_2025).content.decode()

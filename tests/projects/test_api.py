@@ -252,5 +252,5 @@ def test_list_filters_paginates_and_exports(reviewer_api, staff_user, project, r
     export = reviewer_api.get(BASE, {"format": "csv", "region": region.pk})
     assert export.status_code == 200
     rows = list(csv.reader(b"".join(export.streaming_content).decode("utf-8-sig").splitlines()))
-    assert rows[0][:4] == ["编号", "项目编号", "项目名称", "月份"]
+    assert rows[0][:5] == ["编号", "项目 id", "项目编号", "项目名称", "月份"]
     assert sorted(int(r[0]) for r in rows[1:]) == sorted(r.pk for r in ours)

@@ -48,7 +48,7 @@ def sheet_upload(api, project, period, rows: list[dict]):
     sheet.delete_rows(2, sheet.max_row)
     for values in rows:
         line = [None] * len(headers)
-        line[headers.index("项目编号")] = project.pk
+        line[headers.index("项目 id")] = project.pk
         line[headers.index("月份")] = f"{period:%Y-%m}"
         for header, value in values.items():
             line[headers.index(header)] = value

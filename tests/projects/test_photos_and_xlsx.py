@@ -110,8 +110,8 @@ def test_xlsx_round_trip_reports_row_errors_and_saves_nothing_then_saves_all(
     content = xlsx.progress_template_xlsx(projects=[project, second], period=months[0])
     sheet = load_workbook(io.BytesIO(content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert Decimal(str(rows[project.pk][3])) == Decimal("33.3")
-    assert rows[second.pk][3] is None
+    assert Decimal(str(rows[project.pk][4])) == Decimal("33.3")
+    assert rows[second.pk][4] is None
 
     bad = _fill(
         content,
@@ -145,10 +145,10 @@ def test_xlsx_rows_for_other_peoples_projects_and_missing_columns(project, staff
     filled = _fill(content, {project.pk: {"本月完成投资(万元)": 1}})
     with pytest.raises(xlsx.XlsxRowErrors) as err:
         xlsx.progress_xlsx_import(file=filled, actor=outsider)
-    assert err.value.errors[0]["row"] == 2 and err.value.errors[0]["column"] == "项目编号"
+    assert err.value.errors[0]["row"] == 2 and err.value.errors[0]["column"] == "项目 id"
 
     workbook = Workbook()
-    workbook.active.append(["项目编号", "月份"])
+    workbook.active.append(["项目 id", "月份"])
     out = io.BytesIO()
     workbook.save(out)
     out.seek(0)
@@ -156,3 +156,81 @@ def test_xlsx_rows_for_other_peoples_projects_and_missing_columns(project, staff
         xlsx.progress_xlsx_import(file=out, actor=staff_user)
     assert {e["column"] for e in err.value.errors} >= {"本月完成投资(万元)"}
     assert not ProgressReport.objects.exists()
+
+
+def _template_rows(content: bytes) -> tuple[list, list[tuple]]:
+    sheet = load_workbook(io.BytesIO(content)).active
+    return [c.value for c in sheet[1]], list(sheet.iter_rows(min_row=2, values_only=True))
+
+
+def test_xlsx_template_uploads_as_downloaded_and_leaves_out_months_that_cannot_change(
+    client, project, staff_user, reviewer, region, months
+):
+    """The sheet as downloaded is a valid upload (lines left blank are not errors), and a project whose month
+    is approved or waiting for review is not in it. 项目 id is the database id, 项目编号 the ledger's code."""
+    waiting = Project.objects.create(name="待审核项目", region=region, code="XM-2")
+    open_ = Project.objects.create(name="未填报项目", region=region, code="XM-3")
+    for other in (waiting, open_):
+        other.staff.add(staff_user)
+    approved = services.progress_report_create(
+        project=project, period=months[0], actor=staff_user, investment_completed=Decimal("5")
+    )
+    services.progress_report_approve(
+        report=services.progress_report_submit(report=approved, actor=staff_user), reviewer=reviewer
+    )
+    submitted = services.progress_report_create(
+        project=waiting, period=months[0], actor=staff_user, investment_completed=Decimal("6")
+    )
+    services.progress_report_submit(report=submitted, actor=staff_user)
+
+    client.force_login(staff_user)
+    response = client.get("/progress/xlsx/template/", {"period": f"{months[0]:%Y-%m}"})
+    assert response.status_code == 200
+    headers, rows = _template_rows(response.content)
+    assert headers[:3] == ["项目 id", "项目编号", "项目名称"]
+    assert [(r[0], r[1], r[2]) for r in rows] == [(open_.pk, "XM-3", "未填报项目")]
+
+    before = ProgressReport.objects.count()
+    upload = SimpleUploadedFile("sheet.xlsx", response.content)
+    answer = client.post("/progress/xlsx/upload/", {"file": upload})
+    assert answer.status_code in (200, 302)
+    assert "不是有效" not in answer.content.decode() and "请填写本月完成投资" not in answer.content.decode()
+    assert ProgressReport.objects.count() == before
+
+
+def test_xlsx_upload_reports_every_error_of_a_row_in_one_pass(project, staff_user, months):
+    content = xlsx.progress_template_xlsx(projects=[project], period=months[0])
+    filled = _fill(content, {project.pk: {"本月完成投资(万元)": "abc", "形象进度(%)": 130, "在岗人数": "x"}})
+    with pytest.raises(xlsx.XlsxRowErrors) as err:
+        xlsx.progress_xlsx_import(file=filled, actor=staff_user)
+    assert {(e["row"], e["column"]) for e in err.value.errors} == {
+        (2, "本月完成投资(万元)"),
+        (2, "形象进度(%)"),
+        (2, "在岗人数"),
+    }
+    # An unknown project is reported beside the row's other errors, not instead of them.
+    workbook = load_workbook(io.BytesIO(content))
+    workbook.active["A2"] = 999999
+    workbook.active["I2"] = 130  # 形象进度(%)
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    with pytest.raises(xlsx.XlsxRowErrors) as err:
+        xlsx.progress_xlsx_import(file=out, actor=staff_user)
+    assert {(e["row"], e["column"]) for e in err.value.errors} >= {(2, "项目 id"), (2, "形象进度(%)")}
+    assert not ProgressReport.objects.exists()
+
+
+def test_progress_export_heads_the_id_and_the_ledger_code_apart(project, staff_user, months):
+    from rest_framework.test import APIClient
+
+    project.code = "SD-2026-001"
+    project.save()
+    services.progress_report_create(project=project, period=months[0], actor=staff_user, investment_completed=1)
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    response = client.get("/api/v1/progress-reports/", {"format": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
+    headers, first = lines[0].split(","), lines[1].split(",")
+    assert first[headers.index("项目 id")] == str(project.pk)
+    assert first[headers.index("项目编号")] == "SD-2026-001"

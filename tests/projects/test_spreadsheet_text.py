@@ -53,5 +53,5 @@ def test_bulk_entry_template_writes_formula_like_text_as_strings(region, staff_u
     api.force_authenticate(staff_user)
     response = api.get(reverse("api:progress-report-xlsx-template"), {"project": project.pk})
     assert response.status_code == 200
-    cell = load_workbook(io.BytesIO(response.content)).active.cell(2, 2)
+    cell = load_workbook(io.BytesIO(response.content)).active.cell(2, 3)  # 项目名称, after 项目 id and 项目编号
     assert (cell.value, cell.data_type) == (NAMES[0], "s")

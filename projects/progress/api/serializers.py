@@ -162,7 +162,14 @@ def history_payload(entries) -> list[dict]:
             "object_id": e.object_id,
             "object": e.object_repr,
             "changes": [
-                {"field": c.field, "label": c.label, "before": _plain(c.before), "after": _plain(c.after)}
+                {
+                    "field": c.field,
+                    "label": c.label,
+                    "before": _plain(c.before),
+                    "after": _plain(c.after),
+                    "before_shown": c.before_shown,
+                    "after_shown": c.after_shown,
+                }
                 for c in e.changes
             ],
         }
@@ -175,6 +182,8 @@ class FieldChangeSerializer(serializers.Serializer):
     label = serializers.CharField()
     before = serializers.CharField(allow_null=True)
     after = serializers.CharField(allow_null=True)
+    before_shown = serializers.CharField(help_text=_("修改前的值，按页面显示的方式(选项名称、姓名、是/否、日期)"))
+    after_shown = serializers.CharField(help_text=_("修改后的值，按页面显示的方式"))
 
 
 class HistoryEntrySerializer(serializers.Serializer):

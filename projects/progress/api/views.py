@@ -89,7 +89,8 @@ class ProgressReportViewSet(ETagMixin, PortalModelViewSet):
     export_filename = "progress-reports"
     export_columns = [
         (_("编号"), "pk"),
-        (_("项目编号"), "project_id"),
+        (_("项目 id"), "project_id"),
+        (_("项目编号"), lambda r: r.project.code or ""),
         (_("项目名称"), "project.name"),
         (_("月份"), lambda r: f"{r.period:%Y-%m}"),
         (_("状态"), lambda r: r.get_status_display()),
