@@ -7,7 +7,8 @@ from operator import or_
 import django_filters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 
 from .serializers import MONTH_INPUT_FORMATS, MONTH_SCHEMA
@@ -20,6 +21,9 @@ class MonthFilter(django_filters.DateFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", MONTH_INPUT_FORMATS)
         super().__init__(*args, **kwargs)
+
+
+_descending = lazy(lambda label: gettext("%(field)s（倒序）") % {"field": label}, str)
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -35,20 +39,25 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         # The sort menu is labelled when a form is built, in the request's language, with the model fields'
         # own names: django-filter's choices are fixed at import with English names made from the
         # parameters ("Total investment (descending)").
-        if not hasattr(self, "_field") and getattr(self, "model", None) is not None:
+        # A field built earlier without a model (the API schema reads the FilterSet's base filters) is built again.
+        if getattr(self, "model", None) is not None and not getattr(self, "_labelled", False):
             self.extra["choices"] = self._choices()
+            self.__dict__.pop("_field", None)
+            self._labelled = True
         return super().field
 
     def _choices(self) -> list[tuple[str, str]]:
+        # Lazy labels: a field built once (the API schema builds the FilterSet's base filters) still reads in
+        # the language of each request that renders it.
         choices = []
         for param, name in self.param_map.items():
-            label = str(self.field_labels.get(name) or self._verbose_name(name))
-            choices += [(param, label), (f"-{param}", gettext("%(field)s（倒序）") % {"field": label})]
+            label = self.field_labels.get(name) or self._verbose_name(name)
+            choices += [(param, label), (f"-{param}", _descending(label))]
         return choices
 
     def _verbose_name(self, name: str) -> str:
         if name in ("id", "pk"):
-            return gettext("编号")
+            return gettext_lazy("编号")
         try:
             return self.model._meta.get_field(name.split("__")[0]).verbose_name
         except FieldDoesNotExist:

@@ -10,6 +10,9 @@ from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 
 
 class SourceReportSerializer(serializers.ModelSerializer):
+    # A URL, or empty when the report came without one: documented as a plain string so "" is valid.
+    source_url = serializers.CharField(read_only=True, help_text=_("来源地址(网址)，没有时为空。"))
+
     class Meta:
         model = SourceReport
         fields = ["id", "file_name", "title", "publisher", "published_on", "published_label", "covers", "source_url"]

@@ -139,7 +139,7 @@ def screen_payload(request, choice: selectors.DashboardYear) -> dict:
     ]
     trend = _trend(year=year, as_of=as_of, key_figures=key_figures)
     # No approved progress yet is "no data", not a flat line at zero.
-    if any(float(value) for value in trend["actual"]):
+    if trend and any(value is not None and float(value) for value in trend["actual"]):
         payload["trend"] = trend
     ranking = selectors.published_ranking(campaign_year=year, as_of=as_of, scope_kind=RollupScope.PARK)
     if not ranking.entries:

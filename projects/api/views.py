@@ -125,6 +125,22 @@ class ProjectViewSet(PortalModelViewSet):
             return Response(geojson.feature(self.get_object(), points, request))
         return super().retrieve(request, *args, **kwargs)
 
+    def get_renderers(self):
+        # GeoJSON is a read of the list or of one project; writes answer JSON only (and say so in the schema).
+        renderers = super().get_renderers()
+        if getattr(self, "action", None) in ("list", "retrieve"):
+            return renderers
+        return [r for r in renderers if not isinstance(r, geojson.GeoJSONRenderer)]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is the shared JSON error shape whatever format was asked for: it is no FeatureCollection.
+        if response.status_code >= 400 and isinstance(
+            getattr(request, "accepted_renderer", None), geojson.GeoJSONRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def _is_geojson(self, request) -> bool:
         renderer = getattr(request, "accepted_renderer", None)
         return getattr(renderer, "format", None) == geojson.GeoJSONRenderer.format

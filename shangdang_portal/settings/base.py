@@ -314,9 +314,11 @@ LOGGING = {
 }
 
 # --- What one request may carry (shangdang_portal/request_limits.py) --------------------------------------
-# The whole body, files included: the largest upload is a 10 MB ledger. Form fields and JSON bodies (a
-# narrative is at most 10,000 characters) get far less; photos have their own 5 MB in the progress services.
-MAX_REQUEST_BYTES = 12 * 1024 * 1024
+# The whole body, files included: the largest uploads are a 10 MB ledger and a 10 MB source report, each checked
+# by its form with a field error; up to this limit a larger file still reaches that form, so the user reads why.
+# Form fields and JSON bodies (a narrative is at most 10,000 characters) get far less; photos have their own
+# 5 MB in the progress services.
+MAX_REQUEST_BYTES = 32 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000  # Django's default, said here beside the others
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -19,9 +19,14 @@ from .builders import d, project, report
 from .builders import world as build_world
 
 
-def test_the_beat_schedule_runs_the_nightly_roll_up_the_monthly_rankings_and_the_sweep_of_owed_work():
+def test_the_beat_schedule_runs_the_nightly_roll_up_the_monthly_rankings_the_sweep_and_the_reminders():
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert tasks == {rollup_all_task.name, publish_rankings_task.name, "shangdang_portal.requeue_pending"}
+    assert tasks == {
+        rollup_all_task.name,
+        publish_rankings_task.name,
+        "shangdang_portal.requeue_pending",
+        "projects.progress_reminders",
+    }
     assert rollup_project_task.soft_time_limit < rollup_project_task.time_limit
     assert rollup_project_task.retry_backoff and rollup_project_task.max_retries
 

@@ -36,10 +36,10 @@ def _canvas_has_pixels(page, chart_id: str) -> bool:
     )
 
 
-def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
+def planned_and_approved_project() -> Project:
+    """A district project with an annual plan and two approved months, so its planned-vs-actual chart, its
+    signal and the district's trend on the overview have data; rolled up again, as approving does."""
     project = Project.objects.filter(pool="construction", region__name="上党区").order_by("name").first()
-    # Give the project an annual plan and two approved months, so its planned-vs-actual chart, its signal
-    # and the district's trend on the overview have data; then roll up again, as approving does.
     Project.objects.filter(pk=project.pk).update(total_investment=12000)
     AnnualPlan.objects.create(
         project=project, campaign_year=CampaignYear.objects.get(year=2025), planned_investment=Decimal("6000")
@@ -49,6 +49,11 @@ def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page
             project=project, period=date(2025, month, 1), investment_completed=amount, status="approved"
         )
     call_command("rollup", verbosity=0)
+    return project
+
+
+def test_every_page_loads_without_console_errors_and_draws_its_charts(site, page):
+    project = planned_and_approved_project()
     project_file = f"/projects/{project.pk}/?year=2025"
     charts = {**CHARTS, project_file: ["chart-investment"]}
     urls = [*CHARTS, "/projects/", "/parks/", "/rankings/?year=2025", "/source-reports/", project_file]

@@ -42,7 +42,7 @@ def changed(user_of):
 
 
 def _history_text(html: str) -> str:
-    table = html.split('<table class="history">', 1)[1].split("</table>", 1)[0]
+    table = re.split(r'<table class="history[^"]*">', html, maxsplit=1)[1].split("</table>", 1)[0]
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
 
 

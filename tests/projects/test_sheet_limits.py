@@ -91,7 +91,8 @@ def test_a_file_over_the_size_limit_is_refused_unread(staff_user):
 
 
 def test_a_sheet_within_the_limits_still_saves(staff_user, project, headers, months):
-    data = xlsx_with_rows(headers, [project.pk, "测试", f"{months[0]:%Y-%m}", None, None, None, "12.5"], 1)
+    # 项目 id, 项目编号, 项目名称, 月份, last month's three figures, then the first editable field (完成投资).
+    data = xlsx_with_rows(headers, [project.pk, "", "测试", f"{months[0]:%Y-%m}", None, None, None, "12.5"], 1)
     response = upload(staff_user, data)
     assert response.status_code == 200, response.content
     assert ProgressReport.objects.get().investment_completed == 12.5
