@@ -144,7 +144,13 @@ def screen_payload(request, choice: selectors.DashboardYear) -> dict:
     ranking = selectors.published_ranking(campaign_year=year, as_of=as_of, scope_kind=RollupScope.PARK)
     if not ranking.entries:
         ranking = selectors.published_ranking(campaign_year=year, as_of=as_of, scope_kind=RollupScope.REGION)
-    scope_label = _("园区") if ranking.scope_kind == RollupScope.PARK else _("区域")
+    # One peer group on the wall (ranks restart in each group): the home region's, else the largest.
+    groups: dict[str, list[dict]] = {}
+    for entry in ranking.entries:
+        groups.setdefault(entry["peer"], []).append(entry)
+    home = next((g for g, rows in groups.items() if any(r["name"] == settings.HOME_REGION for r in rows)), None)
+    peer = home or max(groups, key=lambda g: len(groups[g]), default="")
+    scope_label = peer or (_("园区") if ranking.scope_kind == RollupScope.PARK else _("区域"))
     if ranking.frozen:
         title = _("%(scope)s · %(month)s已发布 · 年度计划完成率") % {
             "scope": scope_label,
@@ -161,7 +167,7 @@ def screen_payload(request, choice: selectors.DashboardYear) -> dict:
                 "completion": percent(entry["completion_rate"]),
                 "value": str(entry["completion_rate"]) if entry["completion_rate"] is not None else None,
             }
-            for entry in ranking.entries[:10]
+            for entry in groups.get(peer, [])[:10]
         ],
     }
     return payload

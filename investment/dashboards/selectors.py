@@ -459,13 +459,21 @@ def published_ranking(
     frozen = frozen.filter(period=month) if month else frozen.filter(period__lte=as_of)
     frozen = (
         frozen.select_related("indicator")
-        .prefetch_related(Prefetch("entries", queryset=RankingEntry.objects.select_related("region", "park")))
+        .prefetch_related(
+            Prefetch("entries", queryset=RankingEntry.objects.select_related("region__parent", "park__parent"))
+        )
         .order_by("-period", "-pk")
         .first()
     )
     if frozen is not None:
         entries = [
-            {"rank": e.rank, "name": str(e.region or e.park), "completion_rate": e.completion_rate, "rollup": None}
+            {
+                "rank": e.rank,
+                "name": str(e.region or e.park),
+                "peer": peer_label(e.region or e.park),
+                "completion_rate": e.completion_rate,
+                "rollup": None,
+            }
             for e in frozen.entries.all()
         ]
         return PublishedRanking(scope_kind=scope_kind, frozen=frozen, entries=entries)
@@ -480,7 +488,13 @@ def published_ranking(
             as_of=as_of,
         )
         entries = [
-            {"rank": rank, "name": str(row.region or row.park), "completion_rate": row.completion_rate, "rollup": row}
+            {
+                "rank": rank,
+                "name": str(row.region or row.park),
+                "peer": peer_label(row.region or row.park),
+                "completion_rate": row.completion_rate,
+                "rollup": row,
+            }
             for rank, row in ranked
         ]
     return PublishedRanking(scope_kind=scope_kind, frozen=None, entries=entries)

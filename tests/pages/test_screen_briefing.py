@@ -244,3 +244,11 @@ def test_overview_links_to_the_screen_and_the_briefing_which_speaks_english(clie
     client.post(reverse("set_language"), {"language": "en", "next": BRIEFING})
     html = client.get(BRIEFING).content.decode()
     assert "Standing against targets" in html and "Notes: where each number comes from" in html
+
+
+def test_screen_ranks_one_peer_group_the_home_districts_and_names_it(client, district):
+    data = client.get(SCREEN_DATA, IN_2025).json()
+    names = [row["name"] for row in data["ranking"]["rows"]]
+    # The district is ranked among 长治市's districts and counties, never beside 长治市 itself.
+    assert "上党区" in names and "长治市" not in names
+    assert "长治市所辖区县" in data["ranking"]["title"]
