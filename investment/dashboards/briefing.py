@@ -9,6 +9,7 @@ briefing and the overview at that date show the same figures."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from urllib.parse import urlencode
 
 from django.contrib.staticfiles import finders
@@ -27,6 +28,8 @@ from ..models import RollupScope, RollupSource
 from ..sources.views import figure_url
 from . import selectors
 from .views import SIGNAL_COLOURS, _actual_url, _signal_legend, year_url
+
+logger = logging.getLogger(__name__)
 
 
 class Notes:
@@ -289,7 +292,14 @@ def briefing(request):
 def briefing_pdf(request):
     """The same briefing as a PDF, its notes carrying full links; WeasyPrint lays it out from the
     print stylesheet, with no request back to the site."""
-    from weasyprint import CSS, HTML
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError):  # WeasyPrint needs the system's Pango; the page still prints from a browser
+        logger.exception("briefing PDF unavailable")
+        message = _("此服务器暂不能生成 PDF(缺少 Pango 库)，请打开简报页面用浏览器打印。")
+        return HttpResponse(
+            message, status=503, content_type="text/plain; charset=utf-8", headers={"Retry-After": "3600"}
+        )
 
     context, status = briefing_context(request, absolute=request.build_absolute_uri)
     if status != 200 or context["month"] is None:

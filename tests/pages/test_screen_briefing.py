@@ -252,3 +252,12 @@ def test_screen_ranks_one_peer_group_the_home_districts_and_names_it(client, dis
     # The district is ranked among 长治市's districts and counties, never beside 长治市 itself.
     assert "上党区" in names and "长治市" not in names
     assert "长治市所辖区县" in data["ranking"]["title"]
+
+
+def test_briefing_pdf_without_weasyprints_system_libraries_says_so_instead_of_failing(client, district, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when Pango is missing: the import fails
+    response = client.get(reverse("dashboards:briefing-pdf"))
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "Pango" in response.content.decode()
