@@ -1,4 +1,4 @@
-"""What one request may carry: its size, and the nesting of a JSON body.
+"""What one request may carry: its size, the nesting of a JSON body, and no NUL character in a parsed body.
 
 Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS) but neither the
 files of a multipart body nor a JSON body, which REST framework reads from the raw stream. So a request
@@ -8,7 +8,7 @@ is read at most DATA_UPLOAD_MAX_MEMORY_SIZE bytes, and a body nested deeper than
 """
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers
 from rest_framework.utils import json
@@ -38,6 +38,38 @@ def _depth(data) -> int:
     return deepest
 
 
+def _without_nul(data):
+    """The parsed body with NUL characters taken out of every string and key: PostgreSQL can neither store nor
+    look one up (a lookup by a sent slug would fail in the database), and no text of the portal holds one."""
+    if isinstance(data, str):
+        return data.replace("\x00", "")
+    if isinstance(data, dict):
+        return {_without_nul(key): _without_nul(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_without_nul(item) for item in data]
+    return data
+
+
+def _form_without_nul(data):
+    if not any("\x00" in key or any("\x00" in v for v in data.getlist(key) if isinstance(v, str)) for key in data):
+        return data
+    clean = QueryDict(mutable=True)
+    for key in data:
+        clean.setlist(key.replace("\x00", ""), [_without_nul(v) for v in data.getlist(key)])
+    return clean
+
+
+class PortalFormParser(parsers.FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        return _form_without_nul(super().parse(stream, media_type, parser_context))
+
+
+class PortalMultiPartParser(parsers.MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        parsed = super().parse(stream, media_type, parser_context)
+        return parsers.DataAndFiles(_form_without_nul(parsed.data), parsed.files)
+
+
 class PortalJSONParser(parsers.JSONParser):
     """REST framework's JSON parser, bounded in size and nesting; every refusal in the shared error shape."""
 
@@ -55,7 +87,7 @@ class PortalJSONParser(parsers.JSONParser):
             raise exceptions.ParseError(_("JSON 格式有误：%(error)s") % {"error": exc}) from None
         if _depth(data) > MAX_JSON_DEPTH:
             raise exceptions.ParseError(_("JSON 嵌套层数过多(上限 %(max)s 层)。") % {"max": MAX_JSON_DEPTH})
-        return data
+        return _without_nul(data)
 
 
 class RequestSizeLimitMiddleware:

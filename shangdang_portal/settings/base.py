@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "shangdang_portal.observability.RequestIdMiddleware",
     # Faults: a database that does not answer gives 503 with Retry-After (see the "Faults" block below).
     "shangdang_portal.unavailable.DatabaseUnavailableMiddleware",
+    "shangdang_portal.bad_data.DatabaseRefusedValueMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy: see its block below
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -325,8 +326,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MIDDLEWARE.insert(1, "shangdang_portal.request_limits.RequestSizeLimitMiddleware")
 REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
     "shangdang_portal.request_limits.PortalJSONParser",
-    "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
+    "shangdang_portal.request_limits.PortalFormParser",
+    "shangdang_portal.request_limits.PortalMultiPartParser",
 ]
 # Progress photos are sent by the portal (projects.progress.photos) behind their report's permission. With a
 # web server in front, set this to an internal location aliased to MEDIA_ROOT (e.g. /protected-media/) and

@@ -2,6 +2,8 @@
 ids, an ordering that names no field, JSON nested a thousand deep, bodies of many megabytes, null where a
 list belongs; and text arrives without control characters whatever path it takes."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -188,10 +190,7 @@ def test_control_characters_are_stripped_from_api_writes(api_client_as, places):
         "aliases": ["别\x07名"],
         "description": "第一行\r\n第二行\t缩进\x00",
     }
-    response = admin.post(reverse("api:project-list"), body, format="json")
-    # A NUL is refused by the field itself (Django and REST framework both prohibit it), the rest is cleaned.
-    assert "description" in _error(response, 400)["fields"]
-    body["description"] = "第一行\r\n第二行\t缩进\x0c"
+    # A NUL is taken out when the body is parsed (the database could not hold it), the rest when it is saved.
     response = admin.post(reverse("api:project-list"), body, format="json")
     assert response.status_code == 201, response.content
     project = Project.objects.get(pk=response.json()["id"])
@@ -228,3 +227,32 @@ def test_control_characters_are_stripped_from_the_progress_form(client_as, proje
     # …so every export of them is clean too.
     export = client_as("reviewer").get(reverse("api:progress-report-list"), {"format": "xlsx"})
     assert export.status_code == 200
+
+
+def test_a_nul_character_is_taken_out_of_every_parsed_body():
+    from django.http import QueryDict
+
+    from shangdang_portal.request_limits import _form_without_nul, _without_nul
+
+    assert _without_nul({"indicator": "\x00", "aliases": ["甲\x00乙"], "k\x00": 1}) == {
+        "indicator": "",
+        "aliases": ["甲乙"],
+        "k": 1,
+    }
+    form = _form_without_nul(QueryDict("indicator=%00&name=a%00b&name=c"))
+    assert form["indicator"] == "" and form.getlist("name") == ["ab", "c"]
+
+
+def test_a_value_the_database_refuses_is_a_400_in_the_pages_and_the_api():
+    from django.db import DataError
+    from django.test import RequestFactory
+
+    from shangdang_portal.bad_data import DatabaseRefusedValueMiddleware
+
+    middleware = DatabaseRefusedValueMiddleware(lambda request: None)
+    refused = DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    api = middleware.process_exception(RequestFactory().post("/api/v1/targets/"), refused)
+    assert api.status_code == 400 and json.loads(api.content)["error"]["code"] == "invalid"
+    page = middleware.process_exception(RequestFactory().post("/plans/2025/"), refused)
+    assert page.status_code == 400
+    assert middleware.process_exception(RequestFactory().get("/"), ValueError("other")) is None
