@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
+# Test processes (pytest-xdist): one per core by default; `make test TEST_WORKERS=0` runs in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: setup run serve data demo demo-clear test browser lint check ci-checks bench clean messages
 
@@ -44,7 +46,7 @@ demo-clear: $(VENV)/.installed
 
 ## test: set up and run the whole suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 test: setup browser
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## browser: Debian's chromium for the page tests (installed with apt-get when missing and run as root)
 browser:

@@ -30,6 +30,14 @@ def _missing(item) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(items):
+    # Broker tests share one Redis queue and each starts a real worker: under pytest-xdist they run in one
+    # process, one after another (`--dist loadgroup`), so no worker takes another test's tasks.
+    for item in items:
+        if item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+
+
 def pytest_runtest_setup(item):
     reason = _missing(item)
     if reason:
