@@ -18,6 +18,7 @@ interleaved and prints each ratio beside its target; see floor_main().
 
 import argparse
 import csv
+import hashlib
 import http.client
 import io
 import json
@@ -221,6 +222,7 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from parks.models import Region
 from projects.models import Category, ConstructionType, Milestone, Pool, PriorityLevel, Project, Signal
+from projects import views as project_pages
 translation.activate(settings.LANGUAGE_CODE)
 user, _ = get_user_model().objects.get_or_create(username="bench-official")
 user.groups.add(Group.objects.get_or_create(name="official")[0])
@@ -240,7 +242,7 @@ labels = {
 print(json.dumps({
     "token": token.key, "region": Region.objects.get(name=settings.HOME_REGION).pk, "project": shown.pk,
     "projects": Project.objects.count(), "synthetic": Project.objects.filter(is_synthetic=True).count(),
-    "labels": labels,
+    "labels": labels, "page_rows": getattr(project_pages, "PAGE_SIZE", 25),
 }, ensure_ascii=False))
 """
 
@@ -343,6 +345,13 @@ def _ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def _synthetic_projects(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        return connection.execute("SELECT count(*) FROM projects_project WHERE is_synthetic").fetchone()[0]
+
+
 def _analyze(url: str) -> None:
     import psycopg
 
@@ -433,7 +442,8 @@ def _csv_export(base: str, expected_rows: int, timeout: float) -> dict:
     return {
         "protocol": protocol,
         "seconds": seconds,
-        "lines": text.count("\n"),
+        "lines": records,  # CSV records, the header included (as export_floor.py counts them)
+        "sha256": hashlib.sha256(body).hexdigest(),
         "rows": records - 1,
         "expected_rows": expected_rows,
         # A cut-off stream may still end on a whole line: only the status and the row count together say.
@@ -461,16 +471,16 @@ def floor_size(args, size: int) -> dict:
     _ensure_database(url)
     print(f"\n=== {size} projects in {urlsplit(url).path.lstrip('/')} ===")
     _manage(env, "migrate", "--no-input", "-v", "0")
-    setup = _setup(env)
     built = None
-    if not args.reuse or setup["synthetic"] != size:
+    held = _synthetic_projects(url)
+    if not args.reuse or held != size:
         if args.reuse:
-            print(f"--reuse: the database holds {setup['synthetic']} synthetic projects, not {size}: building")
+            print(f"--reuse: the database holds {held} synthetic projects, not {size}: building")
         built = _build(env, size, args.months)
         print(f"data built in {built:.0f} s")
-        setup = _setup(env)
     else:
         _analyze(url)
+    setup = _setup(env)
     official = {"Authorization": f"Token {setup['token']}"}
     portal, floor = f"http://127.0.0.1:{args.port}", f"http://127.0.0.1:{args.floor_port}"
     floor_env = {**env, "FLOOR_DATABASE_URL": url, "FLOOR_LABELS": json.dumps(setup["labels"])}
@@ -494,14 +504,15 @@ def floor_size(args, size: int) -> dict:
             _same_json(portal, floor, path, headers)
         print(f"JSON identical on all {len(api)} API paths (portal :{args.port}, floor :{args.floor_port})")
         pairs = [(portal + path, floor + path, headers) for path, headers in api]
-        pairs += [(portal + "/", portal + "/healthz", {}), (portal + "/projects/", portal + "/api/v1/projects/", {})]
+        same_rows = f"/api/v1/projects/?page_size={setup['page_rows']}"  # the rows the page shows
+        pairs += [(portal + "/", portal + "/healthz", {}), (portal + "/projects/", portal + same_rows, {})]
         timed = _interleaved(pairs, args.requests or 20)
         n = args.requests or 20
         print(f"\nmedian of {n} interleaved requests each, {args.workers} gunicorn workers per server")
         print(f"{'path (portal vs floor)':<58}{'portal ms':>11}{'floor ms':>11}{'ratio':>9}  target")
         labels = [f"{unquote(path)}{'  (official)' if headers else ''}" for path, headers in api] + [
             "/ vs /healthz",
-            "/projects/ page vs /api/v1/projects/",
+            f"/projects/ page vs {same_rows}",
         ]
         targets = [TARGET_LIST] * 5 + [None, TARGET_PAGE, None]
         for label, (p, f), target in zip(labels, timed, targets, strict=True):
@@ -568,9 +579,10 @@ def floor_size(args, size: int) -> dict:
             elif floor_seconds is None:
                 line += f"; export_floor.py --json: {json.dumps(sql, ensure_ascii=False)}"
             else:
+                same = "yes" if sql.get("sha256") == export["sha256"] else "no"
                 line += (
                     f"; COPY floor {floor_seconds:.1f} s, {floor_lines or 0:.0f} lines, "
-                    f"ratio {export['seconds'] / floor_seconds:.1f}×"
+                    f"ratio {export['seconds'] / floor_seconds:.1f}×, same bytes: {same}"
                 )
             print(line)
     finally:
