@@ -456,11 +456,14 @@ def _absolute(base: str, url: str) -> str:
     return url if url.startswith("http") else base + url
 
 
-def _ratio_line(label: str, portal: float, floor: float, target: float | None, unit: str = "ms") -> dict:
+def _ratio_line(
+    label: str, portal: float, floor: float, target: float | None, unit: str = "ms", p95: tuple | None = None
+) -> dict:
     ratio = portal / floor if floor else float("inf")
     verdict = "" if target is None else ("ok" if ratio <= target else "OVER")
     shown = "" if target is None else f"≤ {target:g}×"
-    print(f"{label:<58}{portal:>11.1f}{floor:>11.1f}{ratio:>8.1f}×  {shown:<7}{verdict}")
+    tail = f"{p95[0]:.0f} / {p95[1]:.0f}" if p95 else ""
+    print(f"{label:<58}{portal:>11.1f}{floor:>11.1f}{ratio:>8.1f}×  {shown:<7}{verdict:<5}{tail}")
     return {"path": label, f"portal_{unit}": portal, f"floor_{unit}": floor, "ratio": ratio, "target": target}
 
 
@@ -500,23 +503,25 @@ def floor_size(args, size: int) -> dict:
             ("/api/v1/figures/", {}),
             (f"/api/v1/projects/{setup['project']}/", {}),
         ]
-        for path, headers in api:
+        # Checked, not timed: a later page, whose previous and next links both point somewhere.
+        checked = [*api, (f"/api/v1/projects/?region={setup['region']}&category=industry&page=3&page_size=20", {})]
+        for path, headers in checked:
             _same_json(portal, floor, path, headers)
-        print(f"JSON identical on all {len(api)} API paths (portal :{args.port}, floor :{args.floor_port})")
+        print(f"JSON identical on all {len(checked)} API paths (portal :{args.port}, floor :{args.floor_port})")
         pairs = [(portal + path, floor + path, headers) for path, headers in api]
         same_rows = f"/api/v1/projects/?page_size={setup['page_rows']}"  # the rows the page shows
         pairs += [(portal + "/", portal + "/healthz", {}), (portal + "/projects/", portal + same_rows, {})]
         timed = _interleaved(pairs, args.requests or 20)
         n = args.requests or 20
         print(f"\nmedian of {n} interleaved requests each, {args.workers} gunicorn workers per server")
-        print(f"{'path (portal vs floor)':<58}{'portal ms':>11}{'floor ms':>11}{'ratio':>9}  target")
+        print(f"{'path (portal vs floor)':<58}{'portal ms':>11}{'floor ms':>11}{'ratio':>9}  target   p95 ms")
         labels = [f"{unquote(path)}{'  (official)' if headers else ''}" for path, headers in api] + [
             "/ vs /healthz",
             f"/projects/ page vs {same_rows}",
         ]
         targets = [TARGET_LIST] * 5 + [None, TARGET_PAGE, None]
         for label, (p, f), target in zip(labels, timed, targets, strict=True):
-            line = _ratio_line(label, p["median_ms"], f["median_ms"], target)
+            line = _ratio_line(label, p["median_ms"], f["median_ms"], target, p95=(p["p95_ms"], f["p95_ms"]))
             report["paths"].append({**line, "portal_p95_ms": p["p95_ms"], "floor_p95_ms": f["p95_ms"]})
 
         threads, count = args.concurrency, max(50, n * 5)
