@@ -203,6 +203,7 @@ class ExportDownloadView(APIView):
         responses={
             (200, CSV_CONTENT_TYPE): {"type": "string", "format": "binary"},
             (200, XLSX_CONTENT_TYPE): {"type": "string", "format": "binary"},
+            (409, "application/json"): {"$ref": "#/components/schemas/Error"},
         },
     )
     def get(self, request, pk):
