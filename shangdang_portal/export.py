@@ -218,9 +218,9 @@ def xlsx_response(rows: Iterable[list], headers: list[str], filename: str, title
 class ExportMixin:
     """Adds `?format=csv|xlsx` to a viewset's list; the export honours the list's filters and ordering.
 
-    Up to `EXPORT_INLINE_ROWS` rows (`EXPORT_INLINE_XLSX_ROWS` for XLSX) the file is the answer; a larger
-    export answers 202 with its status URL and is written by a task (export_jobs), so a worker's timeout can
-    never cut it short."""
+    Up to `EXPORT_INLINE_ROWS` rows (`EXPORT_INLINE_SLOW_ROWS` for XLSX and for exports built from models row by
+    row) the file is the answer; a larger export answers 202 with its status URL and is written by a task
+    (export_jobs), so a worker's timeout can never cut it short."""
 
     export_columns: list[tuple[str, Accessor]] = []
     export_filename = "export"
@@ -267,7 +267,8 @@ class ExportMixin:
         if fmt is None:
             return super().list(request, *args, **kwargs)
         queryset = self.export_queryset()
-        limit = settings.EXPORT_INLINE_XLSX_ROWS if fmt == "xlsx" else settings.EXPORT_INLINE_ROWS
+        fast = fmt == "csv" and self.export_values
+        limit = settings.EXPORT_INLINE_ROWS if fast else settings.EXPORT_INLINE_SLOW_ROWS
         count = queryset.count()
         if count > limit:
             from .export_jobs import export_start

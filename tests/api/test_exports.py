@@ -153,7 +153,7 @@ def test_a_large_export_answers_202_and_the_in_process_task_has_written_every_ro
 def test_a_large_xlsx_export_is_a_task_too(settings, user_of, eager_tasks):
     from rest_framework.test import APIClient
 
-    settings.EXPORT_INLINE_XLSX_ROWS = 5
+    settings.EXPORT_INLINE_SLOW_ROWS = 5
     _big(12)
     client = APIClient()
     client.force_authenticate(user_of("official"))
@@ -346,3 +346,19 @@ def test_the_schema_documents_the_202_and_the_job_endpoints(api_client_as):
     job = schema["components"]["schemas"]["ExportJob"]
     assert set(job["properties"]) == {"id", "status", "rows", "status_url", "download_url", "error"}
     assert "/api/v1/exports/{id}/" in schema["paths"] and "/api/v1/exports/{id}/download/" in schema["paths"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_exports_built_model_by_model_and_xlsx_have_the_lower_inline_bound(settings, api_client_as, eager_tasks):
+    settings.EXPORT_INLINE_ROWS, settings.EXPORT_INLINE_SLOW_ROWS = 100, 2
+    region = RegionFactory(name="小区")
+    _big(3, region)
+    for n in range(3):
+        CompanyFactory(name=f"公司{n}", region=region)
+    client = api_client_as("official")
+    assert client.get(PROJECTS, {"format": "csv"}).status_code == 200  # read as tuples
+    assert client.get(PROJECTS, {"format": "xlsx"}).status_code == 202
+    companies = client.get(reverse("api:company-list"), {"format": "csv"})
+    assert companies.status_code == 202
+    rows = _csv(_body(client.get(companies.json()["download_url"])))
+    assert [r[1] for r in rows[1:]] == ["公司0", "公司1", "公司2"]
