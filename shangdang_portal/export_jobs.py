@@ -19,7 +19,7 @@ from django.core.files import File
 from django.http import FileResponse, Http404, HttpRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -52,6 +52,7 @@ def export_start(*, view, fmt: str, rows: int):
         view=f"{type(view).__module__}.{type(view).__qualname__}",
         query=query.urlencode(),
         format=fmt,
+        language=translation.get_language() or "",
         filename=view.export_name(),
         rows=rows,
     )
@@ -91,27 +92,8 @@ def export_run(job_id: str) -> str:
         return job.status if job else "missing"
     ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING)
     try:
-        view = _list_view(job)
-        queryset = view.export_queryset()
-        written = 0
-
-        def counted(rows):
-            nonlocal written
-            for row in rows:
-                written += 1
-                yield row
-
-        rows = counted(view.export_rows(queryset))
-        with tempfile.TemporaryFile() as spool:
-            if job.format == "csv":
-                for piece in csv_lines(rows, view.export_headers()):
-                    spool.write(piece.encode("utf-8"))
-            else:
-                write_xlsx(rows, view.export_headers(), view.export_title(queryset), spool)
-            spool.seek(0)
-            if job.file:
-                job.file.delete(save=False)
-            job.file.save(f"{job.pk}/{job.filename}.{job.format}", File(spool), save=False)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            _write_file(job)
     except Exception as exc:
         logger.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
@@ -119,9 +101,35 @@ def export_run(job_id: str) -> str:
         )
         raise
     ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.DONE, rows=written, file=job.file.name, error="", finished_at=timezone.now()
+        status=ExportJob.Status.DONE, rows=job.rows, file=job.file.name, error="", finished_at=timezone.now()
     )
     return ExportJob.Status.DONE
+
+
+def _write_file(job: ExportJob) -> None:
+    """Write the job's rows to its file; job.rows becomes the number of rows written."""
+    view = _list_view(job)
+    queryset = view.export_queryset()
+    written = 0
+
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            written += 1
+            yield row
+
+    rows = counted(view.export_rows(queryset))
+    with tempfile.TemporaryFile() as spool:
+        if job.format == "csv":
+            for piece in csv_lines(rows, view.export_headers()):
+                spool.write(piece.encode("utf-8"))
+        else:
+            write_xlsx(rows, view.export_headers(), view.export_title(queryset), spool)
+        spool.seek(0)
+        if job.file:
+            job.file.delete(save=False)
+        job.file.save(f"{job.pk}/{job.filename}.{job.format}", File(spool), save=False)
+    job.rows = written
 
 
 def exports_cleanup(*, now: dt.datetime | None = None) -> int:

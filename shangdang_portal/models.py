@@ -54,6 +54,8 @@ class ExportJob(models.Model):
     view = models.CharField(_("列表"), max_length=200)
     query = models.TextField(_("查询参数"), blank=True)
     format = models.CharField(_("格式"), max_length=10)
+    # The request's language: headers, choice labels and 是/否 as the inline export would have written them.
+    language = models.CharField(_("语言"), max_length=10, blank=True)
     filename = models.CharField(_("文件名"), max_length=200)
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     # Counted when asked; the rows written once done.

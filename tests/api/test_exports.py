@@ -362,3 +362,19 @@ def test_exports_built_model_by_model_and_xlsx_have_the_lower_inline_bound(setti
     assert companies.status_code == 202
     rows = _csv(_body(client.get(companies.json()["download_url"])))
     assert [r[1] for r in rows[1:]] == ["公司0", "公司1", "公司2"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_writes_the_file_in_the_language_of_the_request(settings, api_client_as, eager_tasks):
+    settings.EXPORT_INLINE_ROWS = 100
+    region = RegionFactory(name="小区")
+    Project.objects.bulk_create(
+        Project(name=f"项目{n}", region=region, pool="planning", is_major=True) for n in range(3)
+    )
+    client = api_client_as("official")
+    inline = _body(client.get(PROJECTS, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en"))
+    settings.EXPORT_INLINE_ROWS = 2
+    job = client.get(PROJECTS, {"format": "csv"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    written = _body(client.get(job["download_url"]))
+    assert written == inline
+    assert "项目名称" not in _csv(written)[0] and "谋划库" not in written.decode()
