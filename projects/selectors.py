@@ -69,6 +69,27 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     return apply_filterset(ProjectFilterSet, filters, queryset)
 
 
+def project_export_list(*, user) -> QuerySet[Project]:
+    """The projects the user may see, in the list's order, with nothing joined or computed: an export reads
+    the columns it writes as values (joins follow from the field paths) and the cumulative investment from
+    `cumulative_investments`, one grouped query instead of a subquery per project."""
+    return visible_projects(user).order_by("name", "pk")
+
+
+def cumulative_investments(projects: QuerySet[Project]) -> dict[int, object]:
+    """{project id: the sum of its counted reports' investment completed} for the given projects (those with
+    no counted report are absent): the `cumulative_investment` of project_list, by one GROUP BY."""
+    totals = (
+        counted_reports()
+        .filter(project_id__in=projects.order_by().values("pk"))
+        .order_by()
+        .values("project_id")
+        .annotate(total=Sum("investment_completed"))
+        .values_list("project_id", "total")
+    )
+    return dict(totals.iterator(chunk_size=10_000))
+
+
 def project_points(*, user) -> QuerySet[Project]:
     """The projects the user may see with what a map draws (name, signal, investment, point, park and
     region) and nothing more; the caller applies ProjectFilterSet, as the list does."""

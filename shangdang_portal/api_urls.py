@@ -23,6 +23,7 @@ from projects.progress.api.obstacles import ObstacleViewSet
 from projects.progress.api.views import ProgressReportViewSet, ProjectHistoryView
 
 from .api_tokens import TokenViewSet
+from .export_jobs import ExportDownloadView, ExportJobView
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet, basename="region")
@@ -52,5 +53,7 @@ urlpatterns = [
     # A project's change history is the progress workflow's read, under the project's URL.
     path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
     path("oc4ids/", OC4IDSPackageView.as_view(), name="oc4ids"),
+    path("exports/<uuid:pk>/", ExportJobView.as_view(), name="export-detail"),
+    path("exports/<uuid:pk>/download/", ExportDownloadView.as_view(), name="export-download"),
     *router.urls,
 ]

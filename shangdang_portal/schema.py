@@ -1,6 +1,6 @@
 """What the OpenAPI schema says beyond the success answers, in one place (a drf-spectacular postprocessing hook):
 the error answers every operation can give, in the shared error shape (exceptions.py), and the CSV/XLSX bodies of
-the list exports (`?format=csv|xlsx`, export.py)."""
+the list exports (`?format=csv|xlsx`, export.py), and their 202 when the export runs as a task (export_jobs.py)."""
 
 from .export import EXPORT_FORMATS
 
@@ -81,6 +81,15 @@ def _document_exports(operation: dict) -> None:
     for name in fmt.get("schema", {}).get("enum", []):
         if name in EXPORT_FORMATS:
             success.setdefault("content", {})[EXPORT_TYPES[name]] = {"schema": {"type": "string", "format": "binary"}}
+    operation["responses"].setdefault(
+        "202",
+        {
+            "description": "An export (format=csv|xlsx) of more rows than EXPORT_INLINE_ROWS: a task writes the file. "
+            "Location and status_url give its status (/api/v1/exports/{id}/), download_url the file once done.",
+            "headers": {"Location": {"schema": {"type": "string", "format": "uri"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ExportJob"}}},
+        },
+    )
 
 
 def document_errors(result, generator, request, public):

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from .export_jobs import export_page
 from .health import healthz
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("progress/", include("projects.progress.urls")),
     path("ledger/", include("investment.ledger.urls")),
     path("plans/", include("investment.campaigns.urls")),
+    # A large export's file, waited for (the `导出` links of the pages land here when the export is a task).
+    path("exports/<uuid:pk>/", export_page, name="export-page"),
     path("api/v1/", include(("shangdang_portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.

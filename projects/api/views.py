@@ -8,6 +8,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
+from shangdang_portal.export import Label
 from shangdang_portal.permissions import ReadOnlyOrPlanner
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
@@ -26,10 +27,6 @@ GEOJSON_FORMAT = OpenApiParameter(
         "见 placed)；也可用 /api/v1/projects.geojson。csv/xlsx 见导出。"
     ),
 )
-
-
-def _display(field):
-    return lambda obj: getattr(obj, f"get_{field}_display")()
 
 
 class IndustryChainViewSet(ChainViewSet):
@@ -95,21 +92,30 @@ class ProjectViewSet(PortalModelViewSet):
         (_("园区"), "park.name"),
         (_("产业链"), "industry_chain.name"),
         (_("建设单位"), "company.name"),
-        (_("项目类别"), _display("category")),
-        (_("建设性质"), _display("construction_type")),
-        (_("重点级别"), _display("priority_level")),
+        (_("项目类别"), Label("category")),
+        (_("建设性质"), Label("construction_type")),
+        (_("重点级别"), Label("priority_level")),
         (_("重大项目"), "is_major"),
-        (_("四库"), _display("pool")),
+        (_("四库"), Label("pool")),
         (_("总投资(万元)"), "total_investment"),
         (_("累计完成投资(万元)"), "cumulative_investment"),
         (_("计划开工"), "planned_start"),
         (_("计划竣工"), "planned_end"),
         (_("入库入统"), "in_statistics"),
-        (_("亮灯"), _display("signal")),
+        (_("亮灯"), Label("signal")),
     ]
+    # Exports read these columns as tuples through a server-side cursor; the cumulative investment comes from
+    # one grouped query (export_extra). At 100,000 projects that is seconds, not a model and a subquery per row.
+    export_values = True
 
     def get_queryset(self):
         return selectors.project_list(user=self.request.user)
+
+    def export_queryset(self):
+        return self.filter_queryset(selectors.project_export_list(user=self.request.user))
+
+    def export_extra(self, queryset):
+        return {"cumulative_investment": selectors.cumulative_investments(queryset)}
 
     @extend_schema(parameters=[GEOJSON_FORMAT])
     def list(self, request, *args, **kwargs):

@@ -207,7 +207,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "progress-reminders-daily": {"task": "projects.progress_reminders", "schedule": crontab(hour=9, minute=0)},
     # Work a broker outage left owed (shangdang_portal.outbox: PendingTask rows) is sent again.
     "requeue-pending": {"task": "shangdang_portal.requeue_pending", "schedule": crontab(minute="*/5")},
+    # Large exports' files are kept EXPORT_KEEP_HOURS, then removed with their jobs.
+    "exports-cleanup": {"task": "shangdang_portal.exports_cleanup", "schedule": crontab(minute=17)},
 }
+# A list export (`?format=csv|xlsx`) of more rows than this is not the answer to its request: it answers 202 and
+# a task writes the file (shangdang_portal.export_jobs), so a worker timeout can never cut it short. A CSV read as
+# tuples (a viewset with `export_values`, e.g. the projects) writes about 20,000 rows a second; XLSX (about 4,000)
+# and exports built from models row by row (1,500-3,000) have the lower bound. Both stay well inside gunicorn's 30 s.
+EXPORT_INLINE_ROWS = env.int("PORTAL_EXPORT_INLINE_ROWS", default=100_000)
+EXPORT_INLINE_SLOW_ROWS = env.int("PORTAL_EXPORT_INLINE_SLOW_ROWS", default=10_000)
+EXPORT_KEEP_HOURS = env.int("PORTAL_EXPORT_KEEP_HOURS", default=24)
 # The day of the month from which staff are reminded of a month not yet submitted (the last day in a
 # shorter month).
 PORTAL_REMINDER_DAY = env.int("PORTAL_REMINDER_DAY", default=25)
