@@ -8,6 +8,7 @@ from parks.models import Park, Region
 from projects.filtersets import ProjectPlaceFilterSet
 from projects.models import Batch, Company, Pool, Project, Signal
 from shangdang_portal.filtering import StableOrderingFilter, text_search
+from shangdang_portal.widgets import Autocomplete
 
 from .models import (
     AnnualPlan,
@@ -68,8 +69,12 @@ class FigureFilterSet(django_filters.FilterSet):
     scope = django_filters.MultipleChoiceFilter(field_name="scope_kind", choices=ScopeKind.choices, label=_("范围"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"))
-    company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("企业"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), label=_("项目"), widget=Autocomplete(source="api:project-list")
+    )
+    company = django_filters.ModelChoiceFilter(
+        queryset=Company.objects.all(), label=_("企业"), widget=Autocomplete(source="api:company-list")
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Figure.Kind.choices, label=_("类型"))
     measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
     unit = django_filters.CharFilter(label=_("标准化单位"), help_text=_("例如 万元、%、个"))
@@ -122,7 +127,12 @@ class CampaignYearFilterSet(django_filters.FilterSet):
 class AnnualPlanFilterSet(ProjectPlaceFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("项目名称或别名中包含的文字"))
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(),
+        label=_("项目"),
+        help_text=_("项目 id"),
+        widget=Autocomplete(source="api:project-list"),
+    )
     ordering = StableOrderingFilter(
         fields=(("campaign_year__year", "year"), ("project__name", "project"), ("planned_investment", "planned")),
         default=("-campaign_year__year", "project__name"),
@@ -191,7 +201,9 @@ class PipelinePoolFilterSet(django_filters.FilterSet):
 
 class ProjectSignalFilterSet(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), label=_("项目"), widget=Autocomplete(source="api:project-list")
+    )
     signal = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
     rule = django_filters.MultipleChoiceFilter(choices=ProjectSignal.Rule.choices, label=_("规则"))
     as_of = django_filters.DateFilter(label=_("截至日期"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.models import IndustryChain, Park, Region
 from parks.selectors import park_subtree_ids
 from shangdang_portal.filtering import MonthFilter, StableOrderingFilter, text_search
+from shangdang_portal.widgets import Autocomplete
 
 from .models import (
     Batch,
@@ -55,7 +56,9 @@ class ProjectFilterSet(django_filters.FilterSet):
     industry_chain = django_filters.ModelChoiceFilter(
         queryset=IndustryChain.objects.all(), label=_("产业链"), help_text=_("产业链 id")
     )
-    company = django_filters.ModelChoiceFilter(queryset=Company.objects.all(), label=_("建设单位"))
+    company = django_filters.ModelChoiceFilter(
+        queryset=Company.objects.all(), label=_("建设单位"), widget=Autocomplete(source="api:company-list")
+    )
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("项目类别"))
     construction_type = django_filters.MultipleChoiceFilter(choices=ConstructionType.choices, label=_("建设性质"))
     priority_level = django_filters.MultipleChoiceFilter(choices=PriorityLevel.choices, label=_("重点级别"))
@@ -162,7 +165,12 @@ class ProjectPlaceFilterSet(django_filters.FilterSet):
 
 
 class ProgressReportFilterSet(ProjectPlaceFilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(),
+        label=_("项目"),
+        help_text=_("项目 id"),
+        widget=Autocomplete(source="api:project-list"),
+    )
     status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("状态"))
     period = MonthFilter(method="in_month", label=_("月份"), help_text=_("YYYY-MM"))
     period_after = MonthFilter(
@@ -201,7 +209,12 @@ class ProgressReportFilterSet(ProjectPlaceFilterSet):
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(),
+        label=_("项目"),
+        help_text=_("项目 id"),
+        widget=Autocomplete(source="api:project-list"),
+    )
     kind = django_filters.MultipleChoiceFilter(choices=Milestone.Kind.choices, label=_("节点"))
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
     ordering = StableOrderingFilter(
@@ -215,7 +228,12 @@ class MilestoneFilterSet(django_filters.FilterSet):
 
 
 class ContactFilterSet(django_filters.FilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(),
+        label=_("项目"),
+        help_text=_("项目 id"),
+        widget=Autocomplete(source="api:project-list"),
+    )
     role = django_filters.MultipleChoiceFilter(choices=ProjectContact.Role.choices, label=_("角色"))
 
     class Meta:
@@ -224,7 +242,12 @@ class ContactFilterSet(django_filters.FilterSet):
 
 
 class ProjectIssueFilterSet(django_filters.FilterSet):
-    project = django_filters.ModelChoiceFilter(queryset=Project.objects.all(), label=_("项目"), help_text=_("项目 id"))
+    project = django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(),
+        label=_("项目"),
+        help_text=_("项目 id"),
+        widget=Autocomplete(source="api:project-list"),
+    )
     status = django_filters.MultipleChoiceFilter(choices=ProjectIssue.Status.choices, label=_("状态"))
     department = django_filters.CharFilter(
         lookup_expr="icontains", label=_("责任部门"), help_text=_("责任部门名称中包含的文字")

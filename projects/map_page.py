@@ -6,18 +6,23 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Count, F, Sum
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from parks.selectors import park_list
+from parks.models import Park
 
 from . import location, selectors
 from .filtersets import ProjectFilterSet
 from .models import Project
 from .views import PRIMARY_FILTERS
+
+# The most project points one map draws: the page and its embedded data stay the same size whatever the
+# number of projects the filters select.
+MAP_POINTS = 1000
 
 
 def _placed_note(source: str, park) -> str:
@@ -28,14 +33,25 @@ def _placed_note(source: str, park) -> str:
     return ""
 
 
-def map_data(projects, parks, points) -> dict:
-    """What map.js draws: project points, park points and the regions' totals, with the labels it shows."""
-    project_rows, totals, unplaced = [], {}, 0
+def region_totals(projects) -> list[dict]:
+    """The selected projects' total investment and number per region, summed in SQL over all of them."""
+    rows = (
+        projects.order_by()
+        .values("region__name")
+        .annotate(investment=Sum("total_investment"), count=Count("pk"))
+        .order_by("region__name")
+    )
+    return [
+        {"name": row["region__name"], "value": float(row["investment"] or 0), "count": row["count"]} for row in rows
+    ]
+
+
+def map_data(projects, parks, points, *, regions: list[dict], selected: int) -> dict:
+    """What map.js draws: project points, park points and the regions' totals, with the labels it shows.
+    `projects` are the points to draw (at most MAP_POINTS of the `selected` ones); `regions` cover all."""
+    project_rows, unplaced = [], 0
     for project in projects:
         investment = project.total_investment or Decimal(0)
-        region = totals.setdefault(project.region.name, {"investment": Decimal(0), "count": 0})
-        region["investment"] += investment
-        region["count"] += 1
         place = location.project_place(project, points)
         if place is None:
             unplaced += 1
@@ -62,10 +78,9 @@ def map_data(projects, parks, points) -> dict:
     return {
         "projects": project_rows,
         "parks": park_rows,
-        "regions": [
-            {"name": name, "value": float(row["investment"]), "count": row["count"]} for name, row in totals.items()
-        ],
+        "regions": regions,
         "unplaced": unplaced,
+        "selected": selected,
         "labels": {
             "projects": _("项目"),
             "parks": _("园区"),
@@ -83,8 +98,15 @@ def project_map(request):
     # Bad filter values are shown on their fields and draw nothing, as on the list.
     projects = filterset.qs if filterset.is_valid() else Project.objects.none()
     points = location.region_points()
-    parks = park_list()
-    data = map_data(projects, parks, points)
+    # Each park's point and region, and nothing summed over its projects.
+    parks = Park.objects.select_related("region").order_by("kind", "name", "pk")
+    selected = projects.count()
+    drawn = projects
+    if selected > MAP_POINTS:
+        # The largest projects are drawn (the dots sized by investment that matter most); the count and the
+        # region shading still cover every selected project, and the filters narrow the set to draw it all.
+        drawn = projects.order_by(F("total_investment").desc(nulls_last=True), "name", "pk")[:MAP_POINTS]
+    data = map_data(drawn, parks, points, regions=region_totals(projects), selected=selected)
     return render(
         request,
         "projects/project_map.html",

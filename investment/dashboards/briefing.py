@@ -30,6 +30,9 @@ from . import selectors
 from .views import SIGNAL_COLOURS, _actual_url, _signal_legend, year_url
 
 logger = logging.getLogger(__name__)
+# The red and yellow projects furthest behind that the briefing lists by name; the counts above it cover
+# them all, so a month with thousands of them still prints as a few pages.
+LAGGARDS_SHOWN = 30
 
 
 class Notes:
@@ -151,9 +154,8 @@ def _standing(*, key_figures, notes: Notes, month: selectors.BriefingMonth) -> l
     return lines
 
 
-def _signals(*, month: selectors.BriefingMonth, user, notes: Notes) -> list[dict]:
+def _signals(*, month: selectors.BriefingMonth, counts: dict[str, int], notes: Notes) -> list[dict]:
     year, as_of = month.campaign_year, month.as_of
-    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=visible_projects(user))
     legend = _signal_legend(year)
     labels = {**dict(Signal.choices), "none": _("未亮灯")}
     items = []
@@ -177,7 +179,8 @@ def _signals(*, month: selectors.BriefingMonth, user, notes: Notes) -> list[dict
 
 def _laggards(*, month: selectors.BriefingMonth, user, notes: Notes) -> list[dict]:
     rows = []
-    for signal in selectors.laggards(campaign_year=month.campaign_year, as_of=month.as_of, user=user):
+    found = selectors.laggards(campaign_year=month.campaign_year, as_of=month.as_of, user=user, limit=LAGGARDS_SHOWN)
+    for signal in found:
         url = _api("signal-detail", signal.pk)
         label = _("项目亮灯：%(project)s，截至 %(day)s") % {
             "project": signal.project.name,
@@ -266,6 +269,9 @@ def briefing_context(request, *, absolute) -> tuple[dict, int]:
     if month is None:
         return context, status
     key_figures = selectors.scope_rollups(campaign_year=month.campaign_year, as_of=month.as_of, user=request.user)
+    counts = selectors.signal_summary(
+        campaign_year=month.campaign_year, as_of=month.as_of, projects=visible_projects(request.user)
+    )
     query = urlencode({"month": month.month.strftime("%Y-%m")})
     context.update(
         {
@@ -273,8 +279,9 @@ def briefing_context(request, *, absolute) -> tuple[dict, int]:
             "as_of": month.as_of,
             "elapsed": percent(key_figures[0].rows[0].elapsed_rate) if key_figures else None,
             "standing": _standing(key_figures=key_figures, notes=notes, month=month),
-            "signals": _signals(month=month, user=request.user, notes=notes),
+            "signals": _signals(month=month, counts=counts, notes=notes),
             "laggards": _laggards(month=month, user=request.user, notes=notes),
+            "laggards_total": counts[Signal.RED] + counts[Signal.YELLOW],
             "obstacles": _obstacles(month=month, user=request.user),
             "rankings": _rankings(month=month, notes=notes),
             "pdf_url": f"{reverse('dashboards:briefing-pdf')}?{query}",

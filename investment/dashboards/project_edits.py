@@ -102,6 +102,8 @@ def milestone_rows(project: Project, *, failed: MilestoneForm | None = None, cha
     """One row per milestone kind: the project's milestone (or a new one), with its form; the failed form in
     its row when a save was refused."""
     existing = {m.kind: m for m in getattr(project, "timeline", None) or project.milestones.all()}
+    # The batches are read once for every row's menu, not once per row.
+    batches = list(MilestoneForm.base_fields["batch"].choices)
     rows = []
     for kind, label in Milestone.Kind.choices:
         milestone = existing.get(kind)
@@ -118,14 +120,9 @@ def milestone_rows(project: Project, *, failed: MilestoneForm | None = None, cha
                 date_precision=milestone.date_precision,
                 batch=milestone.batch_id,
             )
-        rows.append(
-            {
-                "kind": kind,
-                "label": label,
-                "form": MilestoneForm(initial=initial, auto_id=f"id_{kind}_%s"),
-                "changes": [],
-            }
-        )
+        form = MilestoneForm(initial=initial, auto_id=f"id_{kind}_%s")
+        form.fields["batch"].choices = batches
+        rows.append({"kind": kind, "label": label, "form": form, "changes": []})
     return rows
 
 

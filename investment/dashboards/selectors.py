@@ -407,11 +407,12 @@ def latest_approvals(*, user, year: int, limit: int = 8) -> list:
     )
 
 
-def laggards(*, campaign_year: CampaignYear, as_of: date, user) -> list[ProjectSignal]:
+def laggards(*, campaign_year: CampaignYear, as_of: date, user, limit: int | None = None) -> list[ProjectSignal]:
     """Red, then yellow projects at the as-of date among those the user may see, furthest behind first,
-    with the rule and reason stored with each signal."""
+    with the rule and reason stored with each signal; the first `limit` of them when given (a page that
+    lists them reads a bounded number of rows whatever the number of projects)."""
     red_first = Case(When(signal=Signal.RED, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return list(
+    rows = (
         ProjectSignal.objects.filter(
             campaign_year=campaign_year,
             as_of=as_of,
@@ -421,6 +422,7 @@ def laggards(*, campaign_year: CampaignYear, as_of: date, user) -> list[ProjectS
         .select_related("project")
         .order_by(red_first, F("gap_points").asc(nulls_last=True), "project__name", "pk")
     )
+    return list(rows[:limit] if limit is not None else rows)
 
 
 def obstacles_in_month(*, month: date, user) -> dict[str, list]:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -113,6 +113,14 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["status", "period"]),
             models.Index(fields=["project", "period"]),
+            # The newest approvals (the big screen's and the overview's feed) read in order, LIMIT first.
+            models.Index(
+                F("reviewed_at").desc(nulls_last=True),
+                F("period").desc(),
+                F("id").desc(),
+                condition=Q(status="approved"),
+                name="progress_newest_approved",
+            ),
             models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="progress_synthetic"),
         ]
         constraints = [

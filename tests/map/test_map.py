@@ -220,3 +220,19 @@ def test_query_count_does_not_grow_with_the_list(client, places, boundary_file, 
     _add_projects(places, 40)
     assert Project.objects.count() == 43
     assert _queries(client, url) == small
+
+
+def test_a_map_of_more_projects_than_it_draws_marks_the_largest_and_shades_by_all(client, mapped, monkeypatch):
+    from projects import map_page
+
+    monkeypatch.setattr(map_page, "MAP_POINTS", 2)
+    response = client.get(reverse("projects:map"))
+    data = _map_data(response)
+    # Three public projects match; the two largest by total investment are drawn, the unknown one last.
+    assert data["selected"] == 3
+    assert [p["name"] for p in data["projects"]] == ["光伏组件项目", "潞州区民生项目"]
+    regions = {r["name"]: r for r in data["regions"]}
+    assert regions["上党区"] == {"name": "上党区", "value": 50000.0, "count": 2}
+    assert 'id="map-capped"' in response.content.decode()
+    monkeypatch.setattr(map_page, "MAP_POINTS", 3)
+    assert 'id="map-capped"' not in client.get(reverse("projects:map")).content.decode()

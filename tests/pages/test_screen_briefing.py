@@ -212,6 +212,18 @@ def test_briefing_lists_the_laggards_with_reasons_and_the_months_obstacles(clien
     assert district["earlier"].description not in html
 
 
+def test_briefing_names_the_laggards_furthest_behind_and_counts_them_all(client, district, monkeypatch):
+    from investment.dashboards import briefing
+
+    signals = ProjectSignal.objects.filter(as_of="2025-12-31", project__is_public=True, signal__in=["red", "yellow"])
+    assert signals.count() >= 2
+    monkeypatch.setattr(briefing, "LAGGARDS_SHOWN", 1)
+    soup = BeautifulSoup(client.get(BRIEFING).content, "html.parser")
+    rows = soup.select("#laggards tr[data-signal]")
+    assert len(rows) == 1 and rows[0]["data-signal"] == ("red" if signals.filter(signal="red").exists() else "yellow")
+    assert str(signals.count()) in soup.select_one("#laggards-shown").get_text()
+
+
 def test_briefing_of_another_month_reads_that_months_roll_up(client, district):
     june = client.get(BRIEFING, {"month": "2025-06"}).content.decode()
     assert "数据截至 2025-06-30" in june
