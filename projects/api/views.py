@@ -8,6 +8,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
+from shangdang_portal.pagination import KeysFirstPagination
 from shangdang_portal.permissions import ReadOnlyOrPlanner
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
@@ -87,6 +88,9 @@ class ProjectViewSet(PortalModelViewSet):
     filterset_class = ProjectFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, geojson.GeoJSONRenderer]
+    # A search or an ordering the indexes do not give sorts the matching projects' keys, not their joined
+    # rows; the page's region, park, chain, company and totals are then joined for its rows alone.
+    pagination_class = KeysFirstPagination
     export_filename = "projects"
     export_columns = [
         (_("编号"), "pk"),

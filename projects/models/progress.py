@@ -113,6 +113,9 @@ class ProgressReport(models.Model):
         indexes = [
             models.Index(fields=["status", "period"]),
             models.Index(fields=["project", "period"]),
+            # The report list's default order (newest month first, then project): the page's reports are
+            # read from this index alone, without touching the table.
+            models.Index(fields=["period", "project", "id"], name="progress_period_project"),
             models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="progress_synthetic"),
         ]
         constraints = [
