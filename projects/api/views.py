@@ -115,6 +115,13 @@ class ProjectViewSet(PortalModelViewSet):
     def get_queryset(self):
         return selectors.project_list(user=self.request.user)
 
+    def filter_queryset(self, queryset):
+        # One project by id with no query string: the list's filters have nothing to narrow, and building
+        # their form cost the detail view more than its queries did.
+        if getattr(self, "action", None) == "retrieve" and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
+
     @extend_schema(parameters=[GEOJSON_FORMAT])
     def list(self, request, *args, **kwargs):
         if self._is_geojson(request):
