@@ -166,3 +166,25 @@ def test_a_dropped_connection_is_replaced_before_the_next_request_uses_it():
         assert cursor.fetchone() == (1,)
     assert connection.connection is not dropped
     request_finished.send(sender=None)
+
+
+@pytest.mark.django_db
+def test_serializers_derive_fields_once_but_never_share_them(world):
+    from projects.api.serializers import ProjectSerializer
+
+    first, second = ProjectSerializer(), ProjectSerializer()
+    assert list(first.fields) == list(second.fields)
+    assert first.fields["name"] is not second.fields["name"]
+    assert first.fields["name"].parent is first and second.fields["name"].parent is second
+    assert first.fields["milestones"] is not second.fields["milestones"]
+    project = selectors.project_get(user=None, pk=world["public"].pk)
+    assert ProjectSerializer(project).data == ProjectSerializer(project).data
+
+
+@pytest.mark.django_db
+def test_a_project_by_id_still_honours_filters_in_its_query_string(world, api_client_as):
+    client = api_client_as("official")
+    url = reverse("api:project-detail", args=[world["public"].pk])
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"category": "industry"}).status_code == 200
+    assert client.get(url, {"category": "ecology"}).status_code == 404
