@@ -102,6 +102,9 @@ class FigureSerializer(FieldsOnce, serializers.ModelSerializer):
 
     @extend_schema_field(RefSerializer)
     def get_scope(self, figure):
+        if hasattr(figure, "scope_name"):  # figure_rows: the name was looked up with the row
+            pk = getattr(figure, f"{figure.scope_kind}_id", None)
+            return {"id": pk, "name": figure.scope_name} if pk is not None else None
         scope = figure.scope
         return {"id": scope.pk, "name": scope.name} if scope else None
 

@@ -1,6 +1,7 @@
 """Reads of source reports and their figures: anonymous callers see published reports only."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from shangdang_portal import roles
 from shangdang_portal.filtering import apply_filterset
@@ -47,6 +48,18 @@ def figure_list(*, user, filters: dict | None = None) -> QuerySet[Figure]:
         queryset = queryset.filter(Q(project__isnull=True) | Q(project__is_public=True))
     queryset = queryset.select_related("source_report", "indicator", *SCOPE_FIELDS).defer("source_report__text")
     return apply_filterset(FigureFilterSet, filters, queryset.order_by("source_report", "quote_offset", "pk"))
+
+
+def figure_rows(*, user, filters: dict | None = None) -> QuerySet[Figure]:
+    """figure_list as the API lists and exports it: each figure's scope as `scope_name` (its id is the
+    figure's own <scope>_id), read by one lookup per row of the page, instead of joining the four scope
+    tables: with them the database spent several times longer planning the join than running it."""
+    names = [
+        Subquery(Figure._meta.get_field(field).related_model.objects.filter(pk=OuterRef(f"{field}_id")).values("name"))
+        for field in SCOPE_FIELDS
+    ]
+    queryset = figure_list(user=user, filters=filters).select_related(None).select_related("source_report", "indicator")
+    return queryset.annotate(scope_name=Coalesce(*names))
 
 
 def report_figures(*, report: SourceReport, user) -> QuerySet[Figure]:

@@ -188,3 +188,20 @@ def test_a_project_by_id_still_honours_filters_in_its_query_string(world, api_cl
     assert client.get(url).status_code == 200
     assert client.get(url, {"category": "industry"}).status_code == 200
     assert client.get(url, {"category": "ecology"}).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "official"])
+def test_figure_scopes_read_with_the_row_equal_the_scope_objects(world, api_client_as, user_of, role):
+    from investment.models import Figure
+    from tests.factories import FigureFactory
+
+    for kind, scope in (("park", world["zone"]), ("project", world["public"]), ("company", world["company"])):
+        FigureFactory(
+            source_report=world["report"], indicator=world["indicator"], scope_kind=kind, region=None, **{kind: scope}
+        )
+    rows = _all_pages(api_client_as(role), reverse("api:figure-list"))
+    assert {row["scope_kind"] for row in rows} == {"region", "park", "project", "company"}
+    for row in rows:
+        scope = Figure.objects.get(pk=row["id"]).scope
+        assert row["scope"] == {"id": scope.pk, "name": scope.name}
