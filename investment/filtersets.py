@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.models import Park, Region
 from projects.filtersets import ProjectPlaceFilterSet
 from projects.models import Batch, Company, Pool, Project, Signal
-from shangdang_portal.filtering import StableOrderingFilter, text_search
+from shangdang_portal.filtering import ChoicesFilter, StableOrderingFilter, text_search
 from shangdang_portal.widgets import Autocomplete
 
 from .models import (
@@ -66,7 +66,7 @@ class FigureFilterSet(django_filters.FilterSet):
     indicator = django_filters.CharFilter(
         field_name="indicator__code", label=_("指标"), help_text=_("指标代码，例如 fixed_asset_investment")
     )
-    scope = django_filters.MultipleChoiceFilter(field_name="scope_kind", choices=ScopeKind.choices, label=_("范围"))
+    scope = ChoicesFilter(field_name="scope_kind", choices=ScopeKind.choices, label=_("范围"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
     project = django_filters.ModelChoiceFilter(
@@ -75,8 +75,8 @@ class FigureFilterSet(django_filters.FilterSet):
     company = django_filters.ModelChoiceFilter(
         queryset=Company.objects.all(), label=_("企业"), widget=Autocomplete(source="api:company-list")
     )
-    kind = django_filters.MultipleChoiceFilter(choices=Figure.Kind.choices, label=_("类型"))
-    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
+    kind = ChoicesFilter(choices=Figure.Kind.choices, label=_("类型"))
+    measure = ChoicesFilter(choices=Measure.choices, label=_("口径"))
     unit = django_filters.CharFilter(label=_("标准化单位"), help_text=_("例如 万元、%、个"))
     period = django_filters.CharFilter(field_name="period_label", label=_("期间"), help_text=_("原文期间，例如 2024年"))
     period_after = django_filters.DateFilter(field_name="period_end", lookup_expr="gte", label=_("期间结束不早于"))

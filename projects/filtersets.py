@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import IndustryChain, Park, Region
 from parks.selectors import park_subtree_ids
-from shangdang_portal.filtering import MonthFilter, StableOrderingFilter, text_search
+from shangdang_portal.filtering import ChoicesFilter, MonthFilter, StableOrderingFilter, text_search
 from shangdang_portal.widgets import Autocomplete
 
 from .models import (
@@ -59,11 +59,11 @@ class ProjectFilterSet(django_filters.FilterSet):
     company = django_filters.ModelChoiceFilter(
         queryset=Company.objects.all(), label=_("建设单位"), widget=Autocomplete(source="api:company-list")
     )
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices, label=_("项目类别"))
-    construction_type = django_filters.MultipleChoiceFilter(choices=ConstructionType.choices, label=_("建设性质"))
-    priority_level = django_filters.MultipleChoiceFilter(choices=PriorityLevel.choices, label=_("重点级别"))
-    pool = django_filters.MultipleChoiceFilter(choices=Pool.choices, label=_("四库"))
-    signal = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
+    category = ChoicesFilter(choices=Category.choices, label=_("项目类别"))
+    construction_type = ChoicesFilter(choices=ConstructionType.choices, label=_("建设性质"))
+    priority_level = ChoicesFilter(choices=PriorityLevel.choices, label=_("重点级别"))
+    pool = ChoicesFilter(choices=Pool.choices, label=_("四库"))
+    signal = ChoicesFilter(choices=Signal.choices, label=_("亮灯"))
     is_major = django_filters.BooleanFilter(label=_("重大项目"))
     in_statistics = django_filters.BooleanFilter(label=_("入库入统"))
     is_public = django_filters.BooleanFilter(label=_("公开"))
@@ -171,7 +171,7 @@ class ProgressReportFilterSet(ProjectPlaceFilterSet):
         help_text=_("项目 id"),
         widget=Autocomplete(source="api:project-list"),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ProgressReport.Status.choices, label=_("状态"))
+    status = ChoicesFilter(choices=ProgressReport.Status.choices, label=_("状态"))
     period = MonthFilter(method="in_month", label=_("月份"), help_text=_("YYYY-MM"))
     period_after = MonthFilter(
         field_name="period",

@@ -45,7 +45,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     # status filter of its own (the subquery's pk is a counted report), so the planner cannot choose
     # to walk every approved report through the status index instead.
     newest = counted_reports().filter(project_id=OuterRef("project_id")).order_by("-period", "-pk").values("pk")[:1]
-    latest = ProgressReport.objects.filter(pk=Subquery(newest))
+    latest = ProgressReport.objects.filter(pk=Subquery(newest)).order_by()  # one per project: no order, no join
     cumulative = (
         counted_reports()
         .filter(project_id=OuterRef("pk"))

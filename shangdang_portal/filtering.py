@@ -23,6 +23,16 @@ class MonthFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+class ChoicesFilter(django_filters.MultipleChoiceFilter):
+    """One or more values of a choice column of the row itself (`?category=a&category=b`). Such a filter
+    joins nothing, so it cannot repeat a row: django-filter's default DISTINCT would only make the database
+    compare whole rows (and everything annotated on them) for every match before it could apply the LIMIT."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+
 _descending = lazy(lambda label: gettext("%(field)s（倒序）") % {"field": label}, str)
 
 

@@ -1,5 +1,6 @@
 """Serializer shapes shared by every app's API; this module imports no app."""
 
+import copy
 import json
 
 from drf_spectacular.utils import extend_schema_field
@@ -10,6 +11,20 @@ from rest_framework.utils import html
 # too and means its month; the schema names the form clients should send and always get back.
 MONTH_SCHEMA = {"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2026-03"}
 MONTH_INPUT_FORMATS = ["%Y-%m", "%Y-%m-%d"]
+
+
+class FieldsOnce:
+    """For a read-only ModelSerializer: its fields are derived from the model once per class and copied for
+    each use. ModelSerializer derives them again every time a serializer is used (a list or a detail, and
+    each nested serializer in it), which cost a detail view more than turning its row into JSON."""
+
+    def get_fields(self):
+        cls = type(self)
+        fields = cls.__dict__.get("_fields_once")
+        if fields is None:
+            fields = super().get_fields()
+            cls._fields_once = fields
+        return copy.deepcopy(fields)
 
 
 @extend_schema_field(MONTH_SCHEMA)

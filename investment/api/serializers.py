@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from shangdang_portal.serializers import RefSerializer
+from shangdang_portal.serializers import FieldsOnce, RefSerializer
 
 from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 
@@ -65,7 +65,7 @@ class SourceReportRefSerializer(serializers.Serializer):
         )
     ]
 )
-class FigureSerializer(serializers.ModelSerializer):
+class FigureSerializer(FieldsOnce, serializers.ModelSerializer):
     source_report = SourceReportRefSerializer(read_only=True, help_text=_("来源报道"))
     indicator = IndicatorRefSerializer(read_only=True, allow_null=True)
     scope = serializers.SerializerMethodField(help_text=_("该数据所属的区域、园区、项目或企业"))
@@ -102,6 +102,9 @@ class FigureSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(RefSerializer)
     def get_scope(self, figure):
+        if hasattr(figure, "scope_name"):  # figure_rows: the name was looked up with the row
+            pk = getattr(figure, f"{figure.scope_kind}_id", None)
+            return {"id": pk, "name": figure.scope_name} if pk is not None else None
         scope = figure.scope
         return {"id": scope.pk, "name": scope.name} if scope else None
 

@@ -22,6 +22,8 @@ from .serializers import (
 
 
 def _scope_name(figure):
+    if hasattr(figure, "scope_name"):  # figure_rows: looked up with the row
+        return figure.scope_name or ""
     scope = figure.scope
     return scope.name if scope else ""
 
@@ -101,4 +103,4 @@ class FigureViewSet(PortalReadOnlyViewSet):
     ]
 
     def get_queryset(self):
-        return source_selectors.figure_list(user=self.request.user)
+        return source_selectors.figure_rows(user=self.request.user)

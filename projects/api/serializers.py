@@ -10,7 +10,7 @@ from rest_framework import serializers
 from parks.api.serializers import IndustryChainSerializer as ChainSerializer
 from parks.models import IndustryChain, Park, Region
 from shangdang_portal.money import MAX_MONEY
-from shangdang_portal.serializers import NameListField, RefSerializer
+from shangdang_portal.serializers import FieldsOnce, NameListField, RefSerializer
 
 from ..models import (
     Category,
@@ -55,7 +55,7 @@ class CompanySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "aliases", "region", "description", "is_synthetic"]
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(FieldsOnce, serializers.ModelSerializer):
     kind_display = ChoiceLabelField("kind", Milestone.Kind.choices, help_text=_("节点名称"))
     batch = RefSerializer(read_only=True, allow_null=True, help_text=_("三个一批批次"))
 
@@ -74,7 +74,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(FieldsOnce, serializers.ModelSerializer):
     role_display = ChoiceLabelField("role", ProjectContact.Role.choices)
 
     class Meta:
@@ -82,7 +82,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = ["role", "role_display", "name", "title", "phone"]
 
 
-class LatestProgressSerializer(serializers.ModelSerializer):
+class LatestProgressSerializer(FieldsOnce, serializers.ModelSerializer):
     class Meta:
         model = ProgressReport
         fields = ["id", "period", "investment_completed", "physical_progress", "stage", "reviewed_at"]
@@ -121,7 +121,7 @@ class LatestProgressSerializer(serializers.ModelSerializer):
         )
     ]
 )
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(FieldsOnce, serializers.ModelSerializer):
     region = RefSerializer(read_only=True, help_text=_("所在区域"))
     park = RefSerializer(read_only=True, allow_null=True, help_text=_("所在园区"))
     industry_chain = RefSerializer(read_only=True, allow_null=True, help_text=_("所属产业链"))

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
 from shangdang_portal.export import Label
+from shangdang_portal.pagination import KeysFirstPagination
 from shangdang_portal.permissions import ReadOnlyOrPlanner
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
@@ -84,6 +85,9 @@ class ProjectViewSet(PortalModelViewSet):
     filterset_class = ProjectFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, geojson.GeoJSONRenderer]
+    # A search or an ordering the indexes do not give sorts the matching projects' keys, not their joined
+    # rows; the page's region, park, chain, company and totals are then joined for its rows alone.
+    pagination_class = KeysFirstPagination
     export_filename = "projects"
     export_columns = [
         (_("编号"), "pk"),
@@ -116,6 +120,13 @@ class ProjectViewSet(PortalModelViewSet):
 
     def export_extra(self, queryset):
         return {"cumulative_investment": selectors.cumulative_investments(queryset)}
+
+    def filter_queryset(self, queryset):
+        # One project by id with no query string: the list's filters have nothing to narrow, and building
+        # their form cost the detail view more than its queries did.
+        if getattr(self, "action", None) == "retrieve" and not self.request.query_params:
+            return queryset
+        return super().filter_queryset(queryset)
 
     @extend_schema(parameters=[GEOJSON_FORMAT])
     def list(self, request, *args, **kwargs):

@@ -121,6 +121,9 @@ class ProgressReport(models.Model):
                 condition=Q(status="approved"),
                 name="progress_newest_approved",
             ),
+            # The report list's default order (newest month first, then project): the page's reports are
+            # read from this index alone, without touching the table.
+            models.Index(fields=["period", "project", "id"], name="progress_period_project"),
             models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="progress_synthetic"),
         ]
         constraints = [

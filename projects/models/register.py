@@ -213,6 +213,9 @@ class Project(models.Model):
             models.Index(fields=["region", "pool"]),
             models.Index(fields=["park"]),
             models.Index(fields=["signal"]),
+            # The list's category and region filters and their COUNT, also for anonymous callers (is_public),
+            # answered from the index alone.
+            models.Index(fields=["category", "region"], include=["is_public"], name="project_category_region"),
             # The demo banner asks on every page whether any synthetic row exists: a partial index
             # answers that without reading the table.
             models.Index(fields=["is_synthetic"], condition=Q(is_synthetic=True), name="project_synthetic"),

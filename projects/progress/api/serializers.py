@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shangdang_portal.money import MAX_MONEY, MONEY
-from shangdang_portal.serializers import MonthField
+from shangdang_portal.serializers import FieldsOnce, MonthField
 from shangdang_portal.text import LONG_TEXT_MAX_LENGTH
 
 from ...models import MAX_ID, ProgressPhoto, ProgressReport
@@ -32,7 +32,7 @@ class ProgressPhotoSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(FieldsOnce, serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     period = MonthField()
     year_to_date = serializers.DecimalField(read_only=True, **MONEY)

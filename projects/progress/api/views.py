@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from shangdang_portal.pagination import KeysFirstPagination
 from shangdang_portal.permissions import CanSeeProgress, IsAssignedStaff, IsAuthenticatedUser, IsReviewer
 from shangdang_portal.request_limits import PortalJSONParser
 from shangdang_portal.viewsets import ID_IN_URL, ETagMixin, PortalModelViewSet
@@ -86,6 +87,9 @@ class ProgressReportViewSet(ETagMixin, PortalModelViewSet):
     parser_classes = [PortalJSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     conflict_error = services.ConflictError
+    # The page's reports are picked on the (period, project, id) index before their projects, users and
+    # totals are joined, instead of joining and sorting every report.
+    pagination_class = KeysFirstPagination
     export_filename = "progress-reports"
     export_columns = [
         (_("编号"), "pk"),
