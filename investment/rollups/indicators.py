@@ -290,3 +290,84 @@ def write_rows(rows: list[dict]) -> list[int]:
 
 def scopes_with_targets(campaign_year: CampaignYear) -> set[tuple[str, int]]:
     return {(k, n) for (_i, _m, k, n) in Targets(campaign_year).rows}
+
+
+def rows_from_sums(
+    *, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope], sums: dict, indicators: dict[str, Indicator]
+) -> list[dict]:
+    """The rows whose actual the portal computes (approved progress, the ledger, milestones), from the
+    scopes' stored sums (ScopeTally): the same rows computed_rows builds from the raw tables."""
+    targets, rows = Targets(campaign_year), []
+    months = [f"progress_m{m:02}" for m in range(1, 13)]
+    for scope in scopes:
+        tally = sums[(scope.kind, scope.id)]
+        common = {"campaign_year": campaign_year, "as_of": as_of, "scope": scope}
+        for code in PROGRESS_INDICATORS:
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            target = targets.get(indicator, Measure.LEVEL, scope)
+            # No plan in the scope means no plan total (None), not a plan of zero.
+            plan_total = None if target or not tally["plan_rows"] else tally["plan_total"]
+            sources = [(RollupSource.PROGRESS, sum((tally[m] for m in months), Decimal(0)), tally["progress_projects"])]
+            if tally["ledger_projects"]:  # no ledger figure in this scope: no ledger row rather than a row of zero
+                sources.append((RollupSource.LEDGER, tally["ledger_total"], tally["ledger_projects"]))
+            for source, actual, count in sources:
+                rows.append(
+                    build_row(
+                        **common,
+                        indicator=indicator,
+                        measure=Measure.LEVEL,
+                        source=source,
+                        actual=actual,
+                        target=target,
+                        plan_total=plan_total,
+                        project_count=count,
+                    )
+                )
+        for code, column in (
+            ("projects_started", "started"),
+            ("projects_in_production", "in_production"),
+            ("signed_projects", "signed"),
+        ):
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            rows.append(
+                build_row(
+                    **common,
+                    indicator=indicator,
+                    measure=Measure.LEVEL,
+                    source=RollupSource.MILESTONES,
+                    actual=tally[column],
+                    target=targets.get(indicator, Measure.LEVEL, scope),
+                    project_count=tally[column],
+                )
+            )
+    return rows
+
+
+ROLLUP_KEY = ["scope_kind", "region_id", "park_id", "indicator_id", "measure", "source"]
+
+
+def rollup_rows(rows: list[dict]) -> list[tuple[tuple, dict]]:
+    """build_row's dicts as (natural key, values by attname) for tallies.write_changed."""
+    out = []
+    for row in rows:
+        key, values = row["natural_key"], dict(row["values"])
+        values["target_ref_id"] = values.pop("target_ref").pk if values["target_ref"] else None
+        values["figure_id"] = values.pop("figure").pk if values["figure"] else None
+        out.append(
+            (
+                (
+                    key["scope_kind"],
+                    key["region_id"],
+                    key["park_id"],
+                    key["indicator"].pk,
+                    key["measure"],
+                    key["source"],
+                ),
+                values,
+            )
+        )
+    return out

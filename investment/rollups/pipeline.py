@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from projects.models import PoolMove, Project
 from shangdang_portal.calendar import year_start
 
-from ..models import CampaignYear, PipelinePool
+from ..models import TALLY_POOLS, CampaignYear, PipelinePool
 from .indicators import grouped, in_scope, scopes_q
 from .scopes import Scope
 
@@ -82,3 +82,27 @@ def pipeline_flows(*, scope: Scope, start: dt.date, end: dt.date) -> list[dict]:
         .annotate(moves=Count("id"))
         .order_by("from_pool", "to_pool")
     )
+
+
+PIPELINE_KEY = ["scope_kind", "region_id", "park_id", "pool"]
+
+
+def pipeline_rows(*, scopes: list[Scope], sums: dict) -> list[tuple[tuple, dict]]:
+    """Each scope's pools from its stored sums (ScopeTally), as (natural key, values) for write_changed."""
+    rows = []
+    for scope in scopes:
+        tally = sums[(scope.kind, scope.id)]
+        for pool in PipelinePool.POOLS:
+            key = TALLY_POOLS[pool]
+            rows.append(
+                (
+                    (scope.kind, scope.key["region_id"], scope.key["park_id"], pool),
+                    {
+                        "project_count": tally[f"pool_{key}_projects"],
+                        "total_investment": tally[f"pool_{key}_investment"],
+                        "moved_in": tally[f"moved_in_{key}"],
+                        "moved_out": tally[f"moved_out_{key}"],
+                    },
+                )
+            )
+    return rows
