@@ -21,7 +21,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import Signal
-from projects.selectors import visible_projects
 from shangdang_portal.templatetags.portal import in_unit, indicator_name, percent, signed_points
 
 from ..models import RollupScope, RollupSource
@@ -153,7 +152,7 @@ def _standing(*, key_figures, notes: Notes, month: selectors.BriefingMonth) -> l
 
 def _signals(*, month: selectors.BriefingMonth, user, notes: Notes) -> list[dict]:
     year, as_of = month.campaign_year, month.as_of
-    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=visible_projects(user))
+    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, user=user)
     legend = _signal_legend(year)
     labels = {**dict(Signal.choices), "none": _("未亮灯")}
     items = []

@@ -57,6 +57,7 @@ class RollupSummary:
     rows: Counter = field(default_factory=Counter)
     signals: Counter = field(default_factory=Counter)
     drift_scopes: set = field(default_factory=set)
+    removed: int = 0  # rows of scopes no longer produced (no project, no target): not drift
 
     def lines(self) -> list[str]:
         written = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.rows.items()))
@@ -100,6 +101,7 @@ def rollup_year(
         fixed=day,
     )
     summary.rows["scope tallies"], summary.drift_scopes = written.total, set(written.scopes)
+    summary.removed += written.deleted
     progress("report figures")
     rows = rows_from_sums(**day, scopes=scopes, sums=sums, indicators=indicators)
     rows += reported_rows(**day, scopes_by_key=by_key, tree=tree)
@@ -112,6 +114,7 @@ def rollup_year(
         fixed=day,
     )
     summary.rows["rollup"], summary.drift_scopes = written.total, summary.drift_scopes | written.scopes
+    summary.removed += written.deleted
     progress("三个一批")
     summary.rows["batch rates"] = batch_rates_compute(as_of=as_of, tree=tree)
     progress("四库")
@@ -124,12 +127,13 @@ def rollup_year(
         fixed=day,
     )
     summary.rows["pipeline"], summary.drift_scopes = written.total, summary.drift_scopes | written.scopes
+    summary.removed += written.deleted
     _record_run(summary, reconciled=reconciled, started=started, seconds=time.perf_counter() - clock, **day)
     return summary
 
 
 def _record_run(summary: RollupSummary, *, campaign_year, as_of, reconciled: bool, started, seconds: float) -> None:
-    drift = sum(summary.rows.values()) if reconciled else 0
+    drift = sum(summary.rows.values()) - summary.removed if reconciled else 0
     scopes = sorted(summary.drift_scopes) if reconciled else []
     RollupRun.objects.create(
         campaign_year=campaign_year,

@@ -314,7 +314,6 @@ def write_changed(
         if gone:
             model.objects.filter(pk__in=[obj.pk for obj in gone]).delete()
         out.deleted = len(gone)
-        out.scopes.update(_scope_label({f: getattr(obj, f) for f in key_fields}) for obj in gone)
     out.created, out.updated = len(create), len(update)
     return out
 
