@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -196,8 +196,9 @@ class SignalsWritten:
 
 def _set_current_signal(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> None:
     """Project.signal follows the newest evaluation only: a re-run for an old date leaves it alone."""
-    newest = ProjectSignal.objects.aggregate(latest=Max("as_of"))["latest"]
-    if newest is None or as_of < newest:
+    # Per campaign year, so each question is answered from the (campaign year, as-of) index.
+    years = CampaignYear.objects.values_list("pk", flat=True)
+    if any(ProjectSignal.objects.filter(campaign_year_id=pk, as_of__gt=as_of).exists() for pk in years):
         return
     # The changed signals are read in one pass and written with one UPDATE per signal (per chunk of
     # ids): a correlated subquery per project let PostgreSQL pick a plan that scanned every signal

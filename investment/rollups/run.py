@@ -11,14 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from projects.models import Project
 from shangdang_portal.calendar import default_as_of
 
 from ..models import (
-    SIGNAL_COUNTS,
     SIGNAL_KEYS,
     TALLY_SUMS,
     CampaignYear,
@@ -266,21 +265,23 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
     if not keys:
         return summary
     stored = stored_sums(**day, scopes=keys)
-    now, create, update = timezone.now(), [], []
+    now = timezone.now()
     for key in keys:
+        differences = {name: n for (scope, name), n in moves.items() if scope == key and n}
         row = stored.get(key)
-        if row is None:
+        if row is None:  # a scope that had no project yet
             kind, node = key
             row = stored[key] = ScopeTally(scope_kind=kind, computed_at=now, **day, **{f"{kind}_id": node})
-            create.append(row)
-        else:
-            update.append(row)
-        row.computed_at = now
-    for (key, name), n in moves.items():
-        if n:
-            setattr(stored[key], name, getattr(stored[key], name) + n)
-    ScopeTally.objects.bulk_create(create)
-    ScopeTally.objects.bulk_update(update, [*TALLY_SUMS, *SIGNAL_COUNTS, "computed_at"])
+            for name, n in differences.items():
+                setattr(row, name, n)
+            row.save()
+            continue
+        # The difference is added in SQL (x = x + d), so two changes landing together both count.
+        ScopeTally.objects.filter(pk=row.pk).update(
+            **{name: F(name) + n for name, n in differences.items()}, computed_at=now
+        )
+        for name, n in differences.items():
+            setattr(row, name, getattr(row, name) + n)
     summary.rows["scope tallies"] = len(keys)
     sums = {key: sums_of(stored[key]) for key in keys}
     summary.rows.update(_rewrite_scopes(**day, tree=tree, keys=keys, sums=sums, with_reported=False))

@@ -284,31 +284,35 @@ class Written:
 
 def write_changed(
     *, model, stored, rows: list[tuple[tuple, dict]], key_fields: list[str], delete_missing: bool, fixed: dict
-):
+) -> Written:
     """Store rows (natural key, values by attname) against the stored ones: create the new, update only those
-    whose values differ, and (if asked) delete the stored rows no longer produced."""
+    whose values differ (only the values that differ), and (if asked) delete the stored rows no longer
+    produced."""
     now, out = timezone.now(), Written()
     existing = {tuple(getattr(obj, f) for f in key_fields): obj for obj in stored}
-    create, update, seen, changed_fields = [], [], set(), set()
+    create, update, seen = [], [], set()
     for key, values in rows:
         seen.add(key)
         obj = existing.get(key)
         if obj is None:
             create.append(model(**fixed, **dict(zip(key_fields, key, strict=True)), **values, computed_at=now))
         else:
-            differ = [f for f, v in values.items() if getattr(obj, f) != v]
+            differ = {f: v for f, v in values.items() if getattr(obj, f) != v}
             if not differ:
                 continue
-            for f in differ:
-                setattr(obj, f, values[f])
+            for f, v in differ.items():
+                setattr(obj, f, v)
             obj.computed_at = now
-            changed_fields.update(differ)
-            update.append(obj)
+            update.append((obj, differ))
         out.scopes.add(_scope_label(dict(zip(key_fields, key, strict=True))))
     if create:
-        model.objects.bulk_create(create)
-    if update:
-        model.objects.bulk_update(update, [*sorted(changed_fields), "computed_at"])
+        model.objects.bulk_create(create, batch_size=1000)
+    if len(update) > 50:
+        fields = sorted({f for _obj, differ in update for f in differ})
+        model.objects.bulk_update([obj for obj, _differ in update], [*fields, "computed_at"], batch_size=1000)
+    else:  # a few rows (the incremental path): a plain UPDATE each is cheaper than bulk_update's CASE
+        for obj, differ in update:
+            model.objects.filter(pk=obj.pk).update(**differ, computed_at=now)
     if delete_missing:
         gone = [obj for key, obj in existing.items() if key not in seen]
         if gone:
