@@ -37,8 +37,8 @@ def floor_sql(*, year: int, as_of, campaign_year_id: int, thresholds: dict) -> l
         f"COALESCE(r.progress_m{m:02}, 0) AS progress_m{m:02}, COALESCE(r.reports_m{m:02}, 0) AS reports_m{m:02}"
         for m in range(1, 13)
     )
-    pools = {"": "none", "planning": "planning", "reserve": "reserve", "construction": "construction"}
-    pools["operating"] = "operating"
+    from investment.models import TALLY_POOLS as pools
+
     pool_cols = ", ".join(
         f"CASE WHEN p.pool_then = '{pool}' THEN 1 ELSE 0 END AS pool_{key}_projects, "
         f"CASE WHEN p.pool_then = '{pool}' THEN COALESCE(p.total_investment, 0) ELSE 0 END AS pool_{key}_investment, "
@@ -46,7 +46,8 @@ def floor_sql(*, year: int, as_of, campaign_year_id: int, thresholds: dict) -> l
         for pool, key in pools.items()
     )
     move_aggs = ", ".join(
-        f"COUNT(*) FILTER (WHERE to_pool = '{pool}') AS in_{key}, COUNT(*) FILTER (WHERE from_pool = '{pool}') AS out_{key}"
+        f"COUNT(*) FILTER (WHERE to_pool = '{pool}') AS in_{key}, "
+        f"COUNT(*) FILTER (WHERE from_pool = '{pool}') AS out_{key}"
         for pool, key in pools.items()
     )
     start, day = f"DATE '{year}-01-01'", f"DATE '{as_of}'"
@@ -172,7 +173,9 @@ def main() -> None:
         "yellow": campaign_year.yellow_lag_points,
         "months": campaign_year.red_not_started_months,
     }
-    statements = floor_sql(year=campaign_year.year, as_of=as_of, campaign_year_id=campaign_year.pk, thresholds=thresholds)
+    statements = floor_sql(
+        year=campaign_year.year, as_of=as_of, campaign_year_id=campaign_year.pk, thresholds=thresholds
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         start = time.perf_counter()
         for sql in statements:
