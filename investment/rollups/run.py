@@ -59,7 +59,7 @@ class RollupSummary:
     removed: int = 0  # rows of scopes no longer produced (no project, no target): not drift
 
     def lines(self) -> list[str]:
-        written = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.rows.items()))
+        written = ", ".join(f"{kind}: {n}" for kind, n in sorted(self.rows.items()) if n)
         signals = ", ".join(f"{signal}: {n}" for signal, n in sorted(self.signals.items()))
         return [f"rows written: {written or 'none'}", f"signals: {signals or 'none'}"]
 
@@ -111,8 +111,12 @@ def rollup_year(
         key_fields=ROLLUP_KEY,
         delete_missing=True,
         fixed=day,
+        count_by="source",
     )
-    summary.rows["rollup"], summary.drift_scopes = written.total, summary.drift_scopes | written.scopes
+    for source, n in written.by.items():
+        summary.rows[f"rollup ({source})"] = n
+    summary.rows["rollup (removed)"] = written.deleted
+    summary.drift_scopes |= written.scopes
     summary.removed += written.deleted
     progress("三个一批")
     summary.rows["batch rates"] = batch_rates_compute(as_of=as_of, tree=tree)
@@ -220,12 +224,13 @@ def _campaign_years(as_of: dt.date | None):
     return CampaignYear.objects.filter(year=as_of.year) if as_of else CampaignYear.objects.all()
 
 
-def _tally_of(*, project_id: int, campaign_year, as_of) -> dict | None:
-    return (
-        ProjectTally.objects.filter(project_id=project_id, campaign_year=campaign_year, as_of=as_of)
-        .values(*TALLY_SUMS, *PROJECT_COLUMNS)
-        .first()
-    )
+def _tally_of(*, project_id: int, campaign_year, as_of, lock: bool = False) -> dict | None:
+    """A project's stored tally; locked, two roll-ups of one project take turns, so the second one's "before"
+    is the first one's "after" and no difference is added twice."""
+    tallies = ProjectTally.objects.filter(project_id=project_id, campaign_year=campaign_year, as_of=as_of)
+    if lock:
+        tallies = tallies.select_for_update()
+    return tallies.order_by().values(*TALLY_SUMS, *PROJECT_COLUMNS).first()
 
 
 def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.date, tree: ScopeTree) -> RollupSummary:
@@ -233,7 +238,7 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
     added to the stored sums of the scopes above it (its region chain and park chain: O(depth) rows), and
     those scopes' derived rows written again where they changed."""
     summary, day = RollupSummary(), {"campaign_year": campaign_year, "as_of": as_of}
-    old = _tally_of(project_id=project_id, **day)
+    old = _tally_of(project_id=project_id, **day, lock=True)
     old_signal = ProjectSignal.objects.filter(project_id=project_id, **day).values_list("signal", flat=True).first()
     summary.rows["project tallies"] = tally_projects(**day, project_ids=[project_id])
     signals = signals_compute(**day, project_ids=[project_id])

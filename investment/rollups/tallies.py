@@ -4,6 +4,7 @@ and each scope's tally (the sum of its projects'), which an approval moves by on
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -276,6 +277,7 @@ class Written:
     def __init__(self):
         self.created = self.updated = self.deleted = 0
         self.scopes: set[str] = set()
+        self.by: Counter = Counter()  # rows created or updated per value of the `count_by` key field
 
     @property
     def total(self) -> int:
@@ -283,7 +285,14 @@ class Written:
 
 
 def write_changed(
-    *, model, stored, rows: list[tuple[tuple, dict]], key_fields: list[str], delete_missing: bool, fixed: dict
+    *,
+    model,
+    stored,
+    rows: list[tuple[tuple, dict]],
+    key_fields: list[str],
+    delete_missing: bool,
+    fixed: dict,
+    count_by: str | None = None,
 ) -> Written:
     """Store rows (natural key, values by attname) against the stored ones: create the new, update only those
     whose values differ (only the values that differ), and (if asked) delete the stored rows no longer
@@ -305,6 +314,8 @@ def write_changed(
             obj.computed_at = now
             update.append((obj, differ))
         out.scopes.add(_scope_label(dict(zip(key_fields, key, strict=True))))
+        if count_by:
+            out.by[key[key_fields.index(count_by)]] += 1
     if create:
         model.objects.bulk_create(create, batch_size=1000)
     if len(update) > 50:
