@@ -53,10 +53,13 @@ def _sql(queryset) -> tuple[str, tuple]:
     return queryset.query.sql_with_params()
 
 
-def _distinct(column: str) -> str:
+def _distinct_op() -> str:
     """`a IS DISTINCT FROM b` in the vendor's words (SQLite's IS NOT compares NULLs the same way)."""
-    op = "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
-    return f"t.{column} {op} excluded.{column}"
+    return "IS NOT" if connection.vendor == "sqlite" else "IS DISTINCT FROM"
+
+
+def _distinct(column: str) -> str:
+    return f"t.{column} {_distinct_op()} excluded.{column}"
 
 
 def project_tally_select(
@@ -185,22 +188,49 @@ def project_tally_select(
     joins.append(f"LEFT JOIN ({sql}) st ON st.pid = p.id")
     join_params += p
     base_sql, base_params = _sql(projects)
-    select = f"SELECT {', '.join(exprs)} FROM ({base_sql}) p {' '.join(joins)} WHERE 1 = 1"  # noqa: S608 (built here)
+    listed = ", ".join(f"{expr} AS {column}" for expr, column in zip(exprs, columns, strict=True))
+    select = f"SELECT {listed} FROM ({base_sql}) p {' '.join(joins)}"  # noqa: S608 (built here)
     # Parameter order: the SELECT list (year, date, time, then the pool pairs), the FROM, then the joins.
     return columns, select, [*params, *pool_params, *base_params, *join_params]
 
 
-def tally_projects(*, campaign_year: CampaignYear, as_of: dt.date, project_ids: Iterable[int] | None = None) -> int:
-    """Upsert the projects' tallies; a row is written only where a value differs. Returns the rows written."""
+# One project's statement, compiled once per (database, campaign year, date) with a stand-in id: compiling
+# the grouped querysets costs more than running them for one project.
+_ONE_PROJECT: dict[tuple, tuple[str, list]] = {}
+_STAND_IN = -987654321
+
+
+def _upsert(*, campaign_year: CampaignYear, as_of: dt.date, project_ids) -> tuple[str, list]:
     columns, select, params = project_tally_select(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids)
     table = ProjectTally._meta.db_table
     compared = [c for c in columns if c not in ("project_id", "campaign_year_id", "as_of", "computed_at")]
     updates = ", ".join(f"{c} = excluded.{c}" for c in compared + ["computed_at"])
     differs = " OR ".join(_distinct(c) for c in compared)
+    # Unchanged rows are left out before the INSERT (one hash join), so the upsert never touches them: an
+    # ON CONFLICT that skips a row still locks it. The upsert's own WHERE keeps a concurrent write safe.
+    same = " OR ".join(f"s.{c} {_distinct_op()} n.{c}" for c in compared)
     sql = (
-        f"INSERT INTO {table} AS t ({', '.join(columns)}) {select} "  # noqa: S608 (built here)
+        f"INSERT INTO {table} AS t ({', '.join(columns)}) SELECT n.* FROM ({select}) n "  # noqa: S608 (built here)
+        f"LEFT JOIN {table} s ON s.project_id = n.project_id AND s.campaign_year_id = %s AND s.as_of = %s "
+        f"WHERE s.id IS NULL OR {same} "
         f"ON CONFLICT (project_id, campaign_year_id, as_of) DO UPDATE SET {updates} WHERE {differs}"
     )
+    params = [*params, campaign_year.pk, connection.ops.adapt_datefield_value(as_of)]
+    return sql, params
+
+
+def tally_projects(*, campaign_year: CampaignYear, as_of: dt.date, project_ids: Iterable[int] | None = None) -> int:
+    """Upsert the projects' tallies; a row is written only where a value differs. Returns the rows written."""
+    ids = None if project_ids is None else list(project_ids)
+    if ids is not None and len(ids) == 1:
+        key = (connection.alias, connection.settings_dict["NAME"], campaign_year.pk, campaign_year.year, as_of)
+        if key not in _ONE_PROJECT:
+            _ONE_PROJECT[key] = _upsert(campaign_year=campaign_year, as_of=as_of, project_ids=[_STAND_IN])
+        sql, template = _ONE_PROJECT[key]
+        params = [ids[0] if p == _STAND_IN else p for p in template]
+        params[2] = connection.ops.adapt_datetimefield_value(timezone.now())  # computed_at
+    else:
+        sql, params = _upsert(campaign_year=campaign_year, as_of=as_of, project_ids=ids)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
