@@ -31,7 +31,7 @@ from projects.models import Project, ProjectIssue, Signal
 from projects.models import counted_reports as counted_progress_reports
 from projects.selectors import visible_projects
 from shangdang_portal import roles
-from shangdang_portal.calendar import month_end, year_start
+from shangdang_portal.calendar import CENT, month_end, year_start
 
 from ..models import (
     SIGNAL_KEYS,
@@ -208,8 +208,9 @@ def progress_by_month(
     tally = ScopeTally.objects.filter(campaign_year=campaign_year, as_of=as_of, region_id=region).first()
     if tally is None:
         return progress_by_month_of_reports(campaign_year=campaign_year, as_of=as_of, region=region)
+    # To the fen, as the reports' own sums come (the stored sums keep four places).
     return {
-        m: getattr(tally, f"progress_m{m:02}")
+        m: getattr(tally, f"progress_m{m:02}").quantize(CENT)
         for m in TALLY_MONTHS
         if getattr(tally, f"reports_m{m:02}") and m <= as_of.month
     }

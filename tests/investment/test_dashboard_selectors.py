@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 from investment.dashboards.selectors import (
     dashboard_year,
@@ -53,7 +54,10 @@ def test_progress_by_month_counts_what_the_roll_up_counts(world):
     months = progress_by_month(campaign_year=year, as_of=d("2025-06-30"), region_name=district.name)
     assert months == {1: Decimal("100"), 3: Decimal("250.5")}
     # read from the stored monthly sums: the same as summing the reports
-    assert months == progress_by_month_of_reports(campaign_year=year, as_of=d("2025-06-30"), region=district.pk)
+    old = progress_by_month_of_reports(campaign_year=year, as_of=d("2025-06-30"), region=district.pk)
+    assert months == old
+    if connection.vendor == "postgresql":  # printed alike too (SQLite's own sums lose the trailing zeros)
+        assert [(m, str(v)) for m, v in months.items()] == [(m, str(v)) for m, v in old.items()]
     stored = Rollup.objects.get(
         campaign_year=year, as_of=d("2025-06-30"), region=district, indicator__code="project_investment"
     )
