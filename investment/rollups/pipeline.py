@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from django.db.models import CharField, Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from projects.models import PoolMove, Project
-from shangdang_portal.calendar import year_start
+from projects.models import PoolMove
 
-from ..models import TALLY_POOLS, CampaignYear, PipelinePool
-from .indicators import grouped, in_scope, scopes_q
+from ..models import TALLY_POOLS, PipelinePool
 from .scopes import Scope
 
 
@@ -26,52 +23,6 @@ def pool_at(as_of: dt.date):
         "pool",
         output_field=CharField(),
     )
-
-
-def pipeline_compute(*, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope]) -> list[int]:
-    """Stores each scope's pools: two grouped queries for all scopes, each scope adding up its groups."""
-    if not scopes:
-        return []
-    money = DecimalField(max_digits=24, decimal_places=4)
-    pools = grouped(
-        Project.objects.filter(scopes_q(scopes)).annotate(pool_then=pool_at(as_of)),
-        by=("pool_then",),
-        n=Count("id"),
-        total=Coalesce(Sum("total_investment"), Value(Decimal(0)), output_field=money),
-    )
-    moves = PoolMove.objects.filter(
-        scopes_q(scopes, "project__"), moved_on__gte=year_start(campaign_year.year), moved_on__lte=as_of
-    )
-    flows = grouped(
-        moves,
-        "project__",
-        **{f"in_{p}": Count("id", filter=Q(to_pool=p)) for p in PipelinePool.POOLS},
-        **{f"out_{p}": Count("id", filter=Q(from_pool=p)) for p in PipelinePool.POOLS},
-    )
-    ids = []
-    for scope in scopes:
-        found: dict[str, dict] = {}
-        for row in in_scope(scope, pools):
-            entry = found.setdefault(row["pool_then"] or "", {"n": 0, "total": Decimal(0)})
-            entry["n"] += row["n"]
-            entry["total"] += row["total"]
-        flow = in_scope(scope, flows)
-        for pool in PipelinePool.POOLS:
-            row = found.get(pool, {"n": 0, "total": Decimal(0)})
-            obj, _ = PipelinePool.objects.update_or_create(
-                campaign_year=campaign_year,
-                as_of=as_of,
-                pool=pool,
-                **scope.key,
-                defaults={
-                    "project_count": row["n"],
-                    "total_investment": row["total"],
-                    "moved_in": sum(f[f"in_{pool}"] for f in flow),
-                    "moved_out": sum(f[f"out_{pool}"] for f in flow),
-                },
-            )
-            ids.append(obj.pk)
-    return ids
 
 
 def pipeline_flows(*, scope: Scope, start: dt.date, end: dt.date) -> list[dict]:
