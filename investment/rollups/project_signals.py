@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -36,7 +37,7 @@ UPDATE_FIELDS = [
 ]
 
 
-def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
+def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date, language_set: bool = False) -> dict:
     """One project's signal. Not started N months after its planned start is red whatever it spent;
     otherwise the gap of plan completion to time elapsed decides, if there is a plan.
 
@@ -77,16 +78,32 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
         signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
     # Stored in the portal's own language whatever language the run was started in; pages write it again
     # in theirs (reason_shown).
-    with translation.override(settings.LANGUAGE_CODE):  # cheap when the run already set it
-        reason = signal_reason(
+    # (language_set: the caller already switched to it, once for a whole run.)
+    with nullcontext() if language_set else translation.override(settings.LANGUAGE_CODE):
+        reason = _stored_reason(rule, completion, elapsed, row["planned_start"], months, from_ledger)
+    return {**out, "signal": signal, "rule": rule, "reason": reason}
+
+
+_REASONS: dict[tuple, str] = {}
+
+
+def _stored_reason(rule, completion, elapsed, planned_start, months, ledger_months) -> str:
+    """signal_reason in the active language, remembered: a full run writes the same few reasons many times.
+    Keyed by the numbers as printed (12.3 and 12.30 are equal Decimals but different text)."""
+    key = (translation.get_language(), rule, str(completion), str(elapsed), planned_start, months, ledger_months)
+    reason = _REASONS.get(key)
+    if reason is None:
+        if len(_REASONS) > 10_000:
+            _REASONS.clear()
+        reason = _REASONS[key] = signal_reason(
             rule=rule,
             completion=completion,
             elapsed=elapsed,
-            planned_start=row["planned_start"],
+            planned_start=planned_start,
             months=months,
-            ledger_months=from_ledger,
+            ledger_months=ledger_months,
         )
-    return {**out, "signal": signal, "rule": rule, "reason": reason}
+    return reason
 
 
 def signal_reason(*, rule: str, completion, elapsed, planned_start, months: int, ledger_months=None) -> str:
@@ -169,7 +186,7 @@ def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=
     # in theirs (reason_shown).
     with translation.override(settings.LANGUAGE_CODE):
         for row in _tally_rows(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids):
-            values = evaluate(row, campaign_year=campaign_year, as_of=as_of)
+            values = evaluate(row, campaign_year=campaign_year, as_of=as_of, language_set=True)
             out.counts[values["signal"] or "none"] += 1
             old = before.get(row["pk"])
             if old == tuple(values[f] for f in COMPARED):
