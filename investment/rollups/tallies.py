@@ -188,6 +188,9 @@ def project_tally_select(
     joins.append(f"LEFT JOIN ({sql}) st ON st.pid = p.id")
     join_params += p
     base_sql, base_params = _sql(projects)
+    # A fence, so each project's pool is looked up once, not once for every column that reads it (the planner
+    # would otherwise inline the subquery into all ten pool columns).
+    base_sql += " LIMIT -1 OFFSET 0" if connection.vendor == "sqlite" else " OFFSET 0"
     listed = ", ".join(f"{expr} AS {column}" for expr, column in zip(exprs, columns, strict=True))
     select = f"SELECT {listed} FROM ({base_sql}) p {' '.join(joins)}"  # noqa: S608 (built here)
     # Parameter order: the SELECT list (year, date, time, then the pool pairs), the FROM, then the joins.
