@@ -271,7 +271,7 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
         return summary
     stored = stored_sums(**day, scopes=keys)
     now = timezone.now()
-    for key in keys:
+    for key in sorted(keys):  # one order for every run, so two runs locking the same scopes cannot deadlock
         differences = {name: n for (scope, name), n in moves.items() if scope == key and n}
         row = stored.get(key)
         if row is None:  # a scope that had no project yet
@@ -285,8 +285,8 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
         ScopeTally.objects.filter(pk=row.pk).update(
             **{name: F(name) + n for name, n in differences.items()}, computed_at=now
         )
-        for name, n in differences.items():
-            setattr(row, name, getattr(row, name) + n)
+    # Read back after the updates: what another project's change added meanwhile is in them too.
+    stored = stored_sums(**day, scopes=keys)
     summary.rows["scope tallies"] = len(keys)
     sums = {key: sums_of(stored[key]) for key in keys}
     summary.rows.update(_rewrite_scopes(**day, tree=tree, keys=keys, sums=sums, with_reported=False))
