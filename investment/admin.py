@@ -8,7 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from projects.admin import MilestoneInline, ProjectAdmin
 
 from .campaigns.services import campaign_year_save, target_delete, target_save
-from .models import CampaignYear, Figure, Indicator, MilestoneSource, SourceReport, Target
+from .models import CampaignYear, Figure, Indicator, MilestoneSource, RollupRun, SourceReport, Target
 from .sources.highlight import highlight_quotes, quote_in_context
 from .sources.services import figure_save
 
@@ -162,3 +162,18 @@ ProjectAdmin.inlines = [
     *(SourcedMilestoneInline if inline is MilestoneInline else inline for inline in ProjectAdmin.inlines),
     ProjectFigureInline,
 ]
+
+
+@admin.register(RollupRun)
+class RollupRunAdmin(admin.ModelAdmin):
+    """Each full roll-up and the drift it found against what the incremental path had stored."""
+
+    list_display = ("started_at", "campaign_year", "as_of", "seconds", "reconciled", "drift_rows")
+    list_filter = ("reconciled", "campaign_year")
+    readonly_fields = [f.name for f in RollupRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -6,10 +6,13 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Max
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
-from .models import CampaignYear
+from shangdang_portal.calendar import default_as_of
+
+from .models import CampaignYear, Rollup
 from .rollups.rankings import ranking_publish
 from .rollups.run import rollup_for_project, rollup_for_target, rollup_year
 
@@ -25,10 +28,20 @@ RETRY = {
 
 @shared_task(name="investment.rollup_all", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)
 def rollup_all_task(as_of: str | None = None) -> dict:
-    """The nightly full roll-up: the current year at today, past years at their year end (late corrections)."""
+    """The nightly full roll-up: the current year at today, past years at their year end (late corrections).
+    It first recomputes each year's newest stored date, which the incremental path has kept since the last
+    full run: what differs there is drift, logged and kept in a RollupRun (admin)."""
     day = dt.date.fromisoformat(as_of) if as_of else None
     years = CampaignYear.objects.filter(year=day.year) if day else CampaignYear.objects.all()
-    return {cy.year: rollup_year(campaign_year=cy, as_of=day).lines() for cy in years}
+    out = {}
+    for cy in years:
+        when = day or default_as_of(cy.year)
+        newest = Rollup.objects.filter(campaign_year=cy).aggregate(newest=Max("as_of"))["newest"]
+        lines = []
+        if newest and newest != when and newest.year == cy.year:
+            lines += rollup_year(campaign_year=cy, as_of=newest).lines()
+        out[cy.year] = lines + rollup_year(campaign_year=cy, as_of=when).lines()
+    return out
 
 
 @shared_task(name="investment.rollup_year", soft_time_limit=25 * 60, time_limit=30 * 60, **RETRY)

@@ -21,7 +21,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import Signal
-from projects.selectors import visible_projects
 from shangdang_portal.templatetags.portal import in_unit, indicator_name, percent, signed_points
 
 from ..models import RollupScope, RollupSource
@@ -269,9 +268,7 @@ def briefing_context(request, *, absolute) -> tuple[dict, int]:
     if month is None:
         return context, status
     key_figures = selectors.scope_rollups(campaign_year=month.campaign_year, as_of=month.as_of, user=request.user)
-    counts = selectors.signal_summary(
-        campaign_year=month.campaign_year, as_of=month.as_of, projects=visible_projects(request.user)
-    )
+    counts = selectors.signal_summary(campaign_year=month.campaign_year, as_of=month.as_of, user=request.user)
     query = urlencode({"month": month.month.strftime("%Y-%m")})
     context.update(
         {

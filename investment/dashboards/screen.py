@@ -13,7 +13,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import Signal
-from projects.selectors import visible_projects
 from shangdang_portal.calendar import elapsed_rate
 from shangdang_portal.templatetags.portal import in_unit, indicator_name, percent, signed_points, wan_yuan
 
@@ -109,7 +108,7 @@ def screen_payload(request, choice: selectors.DashboardYear) -> dict:
         return payload
     key_figures = selectors.scope_rollups(campaign_year=year, as_of=as_of, user=request.user)
     payload["kpis"] = _kpis(key_figures)
-    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=visible_projects(request.user))
+    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, user=request.user)
     labels = {**dict(Signal.choices), "none": _("未亮灯")}
     payload["signals"] = [
         {"value": value, "label": str(labels[value]), "count": counts[value], "color": SIGNAL_COLOURS[value]}

@@ -30,9 +30,12 @@ from parks.models import Park, Region
 from projects.models import Project, ProjectIssue, Signal
 from projects.models import counted_reports as counted_progress_reports
 from projects.selectors import visible_projects
-from shangdang_portal.calendar import month_end, year_start
+from shangdang_portal import roles
+from shangdang_portal.calendar import CENT, month_end, year_start
 
 from ..models import (
+    SIGNAL_KEYS,
+    TALLY_MONTHS,
     BatchRate,
     CampaignYear,
     Figure,
@@ -44,6 +47,7 @@ from ..models import (
     Rollup,
     RollupScope,
     RollupSource,
+    ScopeTally,
     SourceReport,
     TargetBasis,
 )
@@ -160,8 +164,31 @@ def scope_rollups(*, campaign_year: CampaignYear, as_of: date, user, region_name
     return list(grouped.values())
 
 
-def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QuerySet[Project]) -> dict[str, int]:
-    """Projects per signal among the signals stored at the as-of date ("none": no signal, no annual plan)."""
+def signal_summary(*, campaign_year: CampaignYear, as_of: date, user) -> dict[str, int]:
+    """Projects per signal among the signals stored at the as-of date ("none": no signal, no annual plan),
+    counting the projects the user may see. Read from the root regions' stored counts (every project has a
+    region), kept by the roll-ups: readers of all get every project's, others the public ones', and staff
+    also their own unpublished projects (a short list). Before a date has stored counts, from the signals."""
+    tallies = ScopeTally.objects.filter(
+        campaign_year=campaign_year, as_of=as_of, scope_kind="region", region__parent__isnull=True
+    )
+    keys = {"none" if value == "" else value: key for value, key in SIGNAL_KEYS.items()}
+    if not tallies.exists():
+        return signal_summary_of(campaign_year=campaign_year, as_of=as_of, projects=visible_projects(user))
+    every = roles.can_read_all(user)
+    suffix = "" if every else "_public"
+    row = tallies.aggregate(**{name: Sum(f"signal_{key}{suffix}") for name, key in keys.items()})
+    counts = {name: row[name] or 0 for name in keys}
+    if not every and roles.STAFF in roles.roles_of(user):
+        assigned = Project.staff.through.objects.filter(user_id=user.pk).values("project_id")
+        unpublished = Project.objects.filter(pk__in=assigned, is_public=False)
+        for name, n in signal_summary_of(campaign_year=campaign_year, as_of=as_of, projects=unpublished).items():
+            counts[name] += n
+    return {name: counts[name] for name in ["none", *Signal.values]}
+
+
+def signal_summary_of(*, campaign_year: CampaignYear, as_of: date, projects: QuerySet[Project]) -> dict[str, int]:
+    """The same counts from the stored signals of a set of projects (a query over the signals)."""
     row = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of, project__in=projects).aggregate(
         none=Count("id", filter=Q(signal="")),
         **{value: Count("id", filter=Q(signal=value)) for value in Signal.values},
@@ -172,11 +199,25 @@ def signal_summary(*, campaign_year: CampaignYear, as_of: date, projects: QueryS
 def progress_by_month(
     *, campaign_year: CampaignYear, as_of: date, region_name: str | None = None
 ) -> dict[int, Decimal]:
-    """Approved progress per month of the year up to the as-of date for a region's project set, summed in
-    SQL under the roll-up's own counting rule, so the running total ends at the progress Rollup's actual."""
+    """Approved progress per month of the year up to the as-of date for a region's project set, under the
+    roll-up's own counting rule, so the running total ends at the progress Rollup's actual. Read from the
+    region's stored monthly sums (ScopeTally); before a date has them, summed from the reports."""
     region = Region.objects.filter(name=region_name or settings.HOME_REGION).values_list("pk", flat=True).first()
     if region is None:
         return {}
+    tally = ScopeTally.objects.filter(campaign_year=campaign_year, as_of=as_of, region_id=region).first()
+    if tally is None:
+        return progress_by_month_of_reports(campaign_year=campaign_year, as_of=as_of, region=region)
+    # To the fen, as the reports' own sums come (the stored sums keep four places).
+    return {
+        m: getattr(tally, f"progress_m{m:02}").quantize(CENT)
+        for m in TALLY_MONTHS
+        if getattr(tally, f"reports_m{m:02}") and m <= as_of.month
+    }
+
+
+def progress_by_month_of_reports(*, campaign_year: CampaignYear, as_of: date, region: int) -> dict[int, Decimal]:
+    """The same months summed from the counted reports (one grouped query over the region's reports)."""
     scope = ScopeTree().scope("region", region)
     rows = (
         counted_progress(year=campaign_year.year, as_of=as_of)

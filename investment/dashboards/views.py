@@ -155,7 +155,6 @@ def overview(request):
     if error:
         return error
     year, as_of = choice.campaign_year, choice.as_of
-    projects = visible_projects(request.user)
     key_figures = selectors.scope_rollups(campaign_year=year, as_of=as_of, user=request.user) if as_of else []
     for figure in key_figures:
         for row in figure.rows:
@@ -173,7 +172,7 @@ def overview(request):
             "labels": {"completion": _("完成率"), "elapsed": _("序时进度")},
         }
     signal_chart, legend = None, {}
-    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, projects=projects) if as_of else {}
+    counts = selectors.signal_summary(campaign_year=year, as_of=as_of, user=request.user) if as_of else {}
     if any(counts.values()):
         legend = _signal_legend(year)
         labels = {**dict(Signal.choices), "none": _("未亮灯")}

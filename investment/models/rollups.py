@@ -263,3 +263,113 @@ class RankingEntry(models.Model):
                 name="ranking_entry_exactly_one_scope",
             ),
         ]
+
+
+# --- Stored sums the incremental roll-up adds deltas to --------------------------------------------------------
+# A project's tally holds what it adds to every scope above it; a scope's tally is the sum of its projects'.
+# The same columns on both, so one project's change is a field-by-field difference applied up its chains.
+TALLY_MONTHS = range(1, 13)
+# The pool keys of PipelinePool.POOLS as column suffixes ("" = not in any pool yet).
+TALLY_POOLS = {pool: pool or "none" for pool in PipelinePool.POOLS}
+SIGNAL_KEYS = {"red": "red", "yellow": "yellow", "green": "green", "": "none"}
+
+
+def tally_sum_fields() -> dict[str, models.Field]:
+    """The summed columns shared by project and scope tallies."""
+    fields: dict[str, models.Field] = {}
+    for m in TALLY_MONTHS:
+        fields[f"progress_m{m:02}"] = models.DecimalField(default=0, **AMOUNT)
+        fields[f"reports_m{m:02}"] = models.PositiveIntegerField(default=0)
+    fields["progress_projects"] = models.PositiveIntegerField(default=0)
+    fields["plan_total"] = models.DecimalField(default=0, **AMOUNT)
+    fields["plan_rows"] = models.PositiveIntegerField(default=0)
+    fields["ledger_total"] = models.DecimalField(default=0, **AMOUNT)
+    fields["ledger_projects"] = models.PositiveIntegerField(default=0)
+    fields["started"] = models.PositiveIntegerField(default=0)
+    fields["in_production"] = models.PositiveIntegerField(default=0)
+    fields["signed"] = models.PositiveIntegerField(default=0)
+    for key in TALLY_POOLS.values():
+        fields[f"pool_{key}_projects"] = models.PositiveIntegerField(default=0)
+        fields[f"pool_{key}_investment"] = models.DecimalField(default=0, **AMOUNT)
+        fields[f"moved_in_{key}"] = models.PositiveIntegerField(default=0)
+        fields[f"moved_out_{key}"] = models.PositiveIntegerField(default=0)
+    return fields
+
+
+TALLY_SUMS = list(tally_sum_fields())
+# Per scope only: projects per signal, all projects and the public ones (what anonymous visitors see).
+SIGNAL_COUNTS = [f"signal_{key}{public}" for public in ("", "_public") for key in SIGNAL_KEYS.values()]
+
+
+class ProjectTally(models.Model):
+    """What one project adds to its scopes at an as-of date (its region and park are kept with it, so a
+    project that moves is taken out of the scopes it left)."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    campaign_year = models.ForeignKey(CampaignYear, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("截至日期"))
+    region_id_then = models.IntegerField(null=True)
+    park_id_then = models.IntegerField(null=True)
+    is_public = models.BooleanField(default=False)
+    # What the signal rules read besides the sums.
+    ledger_months = models.PositiveSmallIntegerField(null=True)
+    has_started = models.BooleanField(default=False)
+    started_on = models.DateField(null=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("项目汇总基数")
+        verbose_name_plural = _("项目汇总基数")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "campaign_year", "as_of"], name="project_tally_once"),
+        ]
+
+
+class ScopeTally(models.Model):
+    """The stored sums of one scope at an as-of date: the roll-up rows, the 四库 rows, the signal counts and
+    the monthly trend are all read from (or derived from) these."""
+
+    campaign_year = models.ForeignKey(CampaignYear, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("截至日期"))
+    scope_kind = models.CharField(_("范围"), max_length=10, choices=RollupScope.choices)
+    region = models.ForeignKey("parks.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    park = models.ForeignKey("parks.Park", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("范围汇总基数")
+        verbose_name_plural = _("范围汇总基数")
+        constraints = [
+            models.CheckConstraint(condition=_region_or_park(), name="scope_tally_exactly_one_scope"),
+            *_scope_unique("scope_tally", ["campaign_year", "as_of"]),
+        ]
+
+
+for _name, _field in tally_sum_fields().items():
+    ProjectTally.add_to_class(_name, _field)
+for _name, _field in tally_sum_fields().items():
+    ScopeTally.add_to_class(_name, _field)
+for _name in SIGNAL_COUNTS:
+    ScopeTally.add_to_class(_name, models.PositiveIntegerField(default=0))
+
+
+class RollupRun(models.Model):
+    """One full roll-up: what it wrote and, where rows of that date were already stored (kept by the
+    incremental path), the drift it found between them and the recomputation."""
+
+    campaign_year = models.ForeignKey(CampaignYear, verbose_name=_("年度"), on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("截至日期"))
+    started_at = models.DateTimeField(_("开始时间"))
+    seconds = models.FloatField(_("用时(秒)"))
+    rows_written = models.JSONField(_("写入行数"), default=dict)
+    reconciled = models.BooleanField(_("核对"), default=False, help_text=_("该日期已有汇总，与重算结果逐行核对"))
+    drift_rows = models.PositiveIntegerField(_("偏差行数"), default=0)
+    drift_scopes = models.JSONField(_("偏差范围"), default=list)
+
+    class Meta:
+        verbose_name = _("汇总运行")
+        verbose_name_plural = _("汇总运行")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.as_of} {self.started_at:%Y-%m-%d %H:%M} drift {self.drift_rows}"

@@ -34,7 +34,7 @@ def batch_rates_compute(*, as_of: dt.date, tree, batch_ids=None) -> int:
     batches = Batch.objects.filter(held_on__lte=as_of) | Batch.objects.filter(held_on=None)
     if batch_ids is not None:
         batches = batches.filter(pk__in=batch_ids)
-    written = 0
+    written = 0  # rows written: the unchanged ones are left alone
     for batch in batches:
         chain = tree.chain("region", batch.region_id)
         for kind, (announced, reached) in STEPS.items():
@@ -44,19 +44,19 @@ def batch_rates_compute(*, as_of: dt.date, tree, batch_ids=None) -> int:
             members = Milestone.objects.filter(batch=batch, kind=announced).annotate(done=Exists(reached_q))
             denominator = sorted(members.values_list("project_id", flat=True))
             numerator = sorted(members.filter(done=True).values_list("project_id", flat=True))
-            BatchRate.objects.update_or_create(
-                batch=batch,
-                as_of=as_of,
-                kind=kind,
-                defaults={
-                    "formula": f"count({reached} by {as_of}) / count({announced} in batch)",
-                    "numerator": len(numerator),
-                    "denominator": len(denominator),
-                    "rate": percent(len(numerator), len(denominator)),
-                    "numerator_project_ids": numerator,
-                    "denominator_project_ids": denominator,
-                    "reported_figure": reported_rate(batch=batch, kind=kind, as_of=as_of, region_chain=chain),
-                },
-            )
+            figure = reported_rate(batch=batch, kind=kind, as_of=as_of, region_chain=chain)
+            values = {
+                "formula": f"count({reached} by {as_of}) / count({announced} in batch)",
+                "numerator": len(numerator),
+                "denominator": len(denominator),
+                "rate": percent(len(numerator), len(denominator)),
+                "numerator_project_ids": numerator,
+                "denominator_project_ids": denominator,
+                "reported_figure_id": figure.pk if figure else None,
+            }
+            stored = BatchRate.objects.filter(batch=batch, as_of=as_of, kind=kind).first()
+            if stored is not None and all(getattr(stored, f) == v for f, v in values.items()):
+                continue  # unchanged: not written again
+            BatchRate.objects.update_or_create(batch=batch, as_of=as_of, kind=kind, defaults=values)
             written += 1
     return written

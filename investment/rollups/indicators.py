@@ -5,19 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Q
 
 from projects.models import Milestone, ProgressReport
 from shangdang_portal.calendar import elapsed_rate, year_start
 
 from ..models import (
-    AnnualPlan,
     CampaignYear,
     Figure,
     Indicator,
-    LedgerYearToDate,
     Measure,
-    Rollup,
     RollupSource,
     Target,
     TargetBasis,
@@ -38,30 +35,6 @@ REPORTED_INDICATORS = [*PROGRESS_INDICATORS, *MILESTONE_INDICATORS, "signed_amou
 def counted_progress(*, year: int, as_of: dt.date):
     """Counted progress reports (`ProgressReportQuerySet.counted`) in the year up to the as-of month."""
     return ProgressReport.objects.counted().filter(period__gte=year_start(year), period__lte=as_of)
-
-
-def scopes_q(scopes: list[Scope], prefix: str = "") -> Q:
-    """Projects in any of the scopes: one filter, so the grouped queries below read only what they need."""
-    regions = sorted({n for s in scopes if s.kind == "region" for n in s.subtree})
-    parks = sorted({n for s in scopes if s.kind == "park" for n in s.subtree})
-    return Q(**{f"{prefix}region_id__in": regions}) | Q(**{f"{prefix}park_id__in": parks})
-
-
-def grouped(queryset, prefix: str = "", by: tuple[str, ...] = (), **aggregates) -> list[dict]:
-    """Aggregates per (region, park) pair of the projects behind the rows (and per `by` field): one
-    GROUP BY instead of a query per scope. The pairs partition the projects, so a scope's total is
-    the sum over its pairs."""
-    return list(
-        queryset.order_by()
-        .values(*by, scope_region=F(f"{prefix}region_id"), scope_park=F(f"{prefix}park_id"))
-        .annotate(**aggregates)
-    )
-
-
-def in_scope(scope: Scope, groups: list[dict]) -> list[dict]:
-    """The groups whose projects belong to the scope (its node or a node below it)."""
-    key, members = ("scope_region" if scope.kind == "region" else "scope_park"), set(scope.subtree)
-    return [row for row in groups if row[key] in members]
 
 
 class Targets:
@@ -143,89 +116,6 @@ def build_row(
     }
 
 
-def computed_rows(
-    *, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope], indicators: dict[str, Indicator]
-) -> list[dict]:
-    """Rows whose actual the portal computes: approved progress and milestones.
-
-    Three grouped queries for all scopes together (progress, annual plans, milestones), each one pass
-    over the rows, then each scope adds up its (region, park) groups: the work grows with the data,
-    not with data × scopes.
-    """
-    targets, year, rows = Targets(campaign_year), campaign_year.year, []
-    if not scopes:
-        return rows
-    progress = grouped(
-        counted_progress(year=year, as_of=as_of).filter(scopes_q(scopes, "project__")),
-        "project__",
-        total=Sum("investment_completed"),
-        projects=Count("project", distinct=True),
-    )
-    plans = grouped(
-        AnnualPlan.objects.filter(scopes_q(scopes, "project__"), campaign_year=campaign_year),
-        "project__",
-        total=Sum("planned_investment"),
-    )
-    # The ledger's 1-N月 figure is a source of its own: its row stands beside the progress row, never added.
-    ledger = grouped(
-        LedgerYearToDate.objects.filter(scopes_q(scopes, "project__"), campaign_year=campaign_year),
-        "project__",
-        total=Sum("investment_completed"),
-        projects=Count("project", distinct=True),
-    )
-    milestones = grouped(
-        Milestone.objects.filter(
-            scopes_q(scopes, "project__"), actual_date__gte=year_start(year), actual_date__lte=as_of
-        ),
-        "project__",
-        **{code: Count("id", filter=Q(kind=kind)) for code, kind in MILESTONE_INDICATORS.items()},
-    )
-    for scope in scopes:
-        common = {"campaign_year": campaign_year, "as_of": as_of, "scope": scope}
-        for code in PROGRESS_INDICATORS:
-            if code not in indicators:
-                continue
-            indicator = indicators[code]
-            target = targets.get(indicator, Measure.LEVEL, scope)
-            planned = [row["total"] for row in in_scope(scope, plans)]
-            # No plan in the scope means no plan total (None), not a plan of zero.
-            plan_total = None if target or not planned else sum(planned, Decimal(0))
-            for source, groups in ((RollupSource.PROGRESS, progress), (RollupSource.LEDGER, ledger)):
-                done = in_scope(scope, groups)
-                if source == RollupSource.LEDGER and not done:
-                    continue  # no ledger figure in this scope: no ledger row rather than a row of zero
-                rows.append(
-                    build_row(
-                        **common,
-                        indicator=indicator,
-                        measure=Measure.LEVEL,
-                        source=source,
-                        actual=sum((row["total"] for row in done), Decimal(0)),
-                        target=target,
-                        plan_total=plan_total,
-                        project_count=sum(row["projects"] for row in done),
-                    )
-                )
-        reached = in_scope(scope, milestones)
-        for code in MILESTONE_INDICATORS:
-            if code not in indicators:
-                continue
-            indicator = indicators[code]
-            count = sum(row[code] for row in reached)
-            rows.append(
-                build_row(
-                    **common,
-                    indicator=indicator,
-                    measure=Measure.LEVEL,
-                    source=RollupSource.MILESTONES,
-                    actual=count,
-                    target=targets.get(indicator, Measure.LEVEL, scope),
-                    project_count=count,
-                )
-            )
-    return rows
-
-
 def reported_rows(
     *, campaign_year: CampaignYear, as_of: dt.date, scopes_by_key: dict, tree, only: set | None = None
 ) -> list[dict]:
@@ -279,14 +169,86 @@ def reported_rows(
     return rows
 
 
-def write_rows(rows: list[dict]) -> list[int]:
-    """Upsert on the natural key, so a second run leaves the same rows as the first."""
-    ids = []
-    for row in rows:
-        obj, _ = Rollup.objects.update_or_create(**row["natural_key"], defaults=row["values"])
-        ids.append(obj.pk)
-    return ids
-
-
 def scopes_with_targets(campaign_year: CampaignYear) -> set[tuple[str, int]]:
     return {(k, n) for (_i, _m, k, n) in Targets(campaign_year).rows}
+
+
+def rows_from_sums(
+    *, campaign_year: CampaignYear, as_of: dt.date, scopes: list[Scope], sums: dict, indicators: dict[str, Indicator]
+) -> list[dict]:
+    """The rows whose actual the portal computes (approved progress, the ledger, milestones), from the
+    scopes' stored sums (ScopeTally): each a sum of the scope's projects, never of child rows."""
+    targets, rows = Targets(campaign_year), []
+    months = [f"progress_m{m:02}" for m in range(1, 13)]
+    for scope in scopes:
+        tally = sums[(scope.kind, scope.id)]
+        common = {"campaign_year": campaign_year, "as_of": as_of, "scope": scope}
+        for code in PROGRESS_INDICATORS:
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            target = targets.get(indicator, Measure.LEVEL, scope)
+            # No plan in the scope means no plan total (None), not a plan of zero.
+            plan_total = None if target or not tally["plan_rows"] else tally["plan_total"]
+            sources = [(RollupSource.PROGRESS, sum((tally[m] for m in months), Decimal(0)), tally["progress_projects"])]
+            if tally["ledger_projects"]:  # no ledger figure in this scope: no ledger row rather than a row of zero
+                sources.append((RollupSource.LEDGER, tally["ledger_total"], tally["ledger_projects"]))
+            for source, actual, count in sources:
+                rows.append(
+                    build_row(
+                        **common,
+                        indicator=indicator,
+                        measure=Measure.LEVEL,
+                        source=source,
+                        actual=actual,
+                        target=target,
+                        plan_total=plan_total,
+                        project_count=count,
+                    )
+                )
+        for code, column in (
+            ("projects_started", "started"),
+            ("projects_in_production", "in_production"),
+            ("signed_projects", "signed"),
+        ):
+            if code not in indicators:
+                continue
+            indicator = indicators[code]
+            rows.append(
+                build_row(
+                    **common,
+                    indicator=indicator,
+                    measure=Measure.LEVEL,
+                    source=RollupSource.MILESTONES,
+                    actual=tally[column],
+                    target=targets.get(indicator, Measure.LEVEL, scope),
+                    project_count=tally[column],
+                )
+            )
+    return rows
+
+
+ROLLUP_KEY = ["scope_kind", "region_id", "park_id", "indicator_id", "measure", "source"]
+
+
+def rollup_rows(rows: list[dict]) -> list[tuple[tuple, dict]]:
+    """build_row's dicts as (natural key, values by attname) for tallies.write_changed."""
+    out = []
+    for row in rows:
+        key, values = row["natural_key"], dict(row["values"])
+        values["target_ref_id"] = values.pop("target_ref").pk if values["target_ref"] else None
+        values["figure_id"] = values.pop("figure").pk if values["figure"] else None
+        out.append(
+            (
+                (
+                    key["scope_kind"],
+                    key["region_id"],
+                    key["park_id"],
+                    key["indicator"].pk,
+                    key["measure"],
+                    key["source"],
+                ),
+                values,
+            )
+        )
+    return out

@@ -5,18 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, Q, Sum
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from projects.models import Milestone, Project, Signal
-from shangdang_portal.calendar import add_months, elapsed_rate
+from projects.models import Project, Signal
+from shangdang_portal.calendar import CENT, add_months, elapsed_rate
 
-from ..models import AnnualPlan, CampaignYear, LedgerYearToDate, ProjectSignal
-from .indicators import counted_progress
+from ..models import TALLY_MONTHS, CampaignYear, ProjectSignal, ProjectTally
 from .scopes import percent
 
 BATCH = 1000
@@ -36,45 +37,7 @@ UPDATE_FIELDS = [
 ]
 
 
-def _projects_with_figures(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None):
-    """Each project with what the rules need: this year's actual, plan and start date.
-
-    Three grouped queries (one row per project each) rather than correlated subqueries, which
-    PostgreSQL evaluates once per project and which made a 10,000-project run take minutes.
-    """
-    projects = Project.objects.all() if project_ids is None else Project.objects.filter(pk__in=project_ids)
-    reports = counted_progress(year=campaign_year.year, as_of=as_of)
-    plans = AnnualPlan.objects.filter(campaign_year=campaign_year)
-    ledger = LedgerYearToDate.objects.filter(campaign_year=campaign_year)
-    # A ledger may say 已开工 without a date: started, though in no month.
-    started = Milestone.objects.filter(
-        Q(actual_date__lte=as_of) | Q(actual_date__isnull=True, reached_undated=True), kind=Milestone.Kind.STARTED
-    )
-    if project_ids is not None:
-        reports, plans, ledger, started = (
-            q.filter(project_id__in=project_ids) for q in (reports, plans, ledger, started)
-        )
-    actual = dict(reports.values("project").annotate(total=Sum("investment_completed")).values_list("project", "total"))
-    # Unordered: the models' default orderings would join and sort every row for nothing.
-    plan = dict(plans.order_by().values_list("project_id", "planned_investment"))
-    ledger_ytd = {
-        pk: (amount, months)
-        for pk, amount, months in ledger.order_by().values_list("project_id", "investment_completed", "months")
-    }
-    started_on = dict(started.order_by().values_list("project_id", "actual_date"))
-    for pk, planned_start in projects.order_by("pk").values_list("pk", "planned_start").iterator(chunk_size=BATCH):
-        yield {
-            "pk": pk,
-            "planned_start": planned_start,
-            "year_actual": actual.get(pk),
-            "ledger": ledger_ytd.get(pk),
-            "plan": plan.get(pk),
-            "started": pk in started_on,
-            "started_on": started_on.get(pk),
-        }
-
-
-def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
+def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date, language_set: bool = False) -> dict:
     """One project's signal. Not started N months after its planned start is red whatever it spent;
     otherwise the gap of plan completion to time elapsed decides, if there is a plan.
 
@@ -115,16 +78,32 @@ def evaluate(row: dict, *, campaign_year: CampaignYear, as_of: dt.date) -> dict:
         signal, rule = Signal.GREEN, ProjectSignal.Rule.ON_TRACK
     # Stored in the portal's own language whatever language the run was started in; pages write it again
     # in theirs (reason_shown).
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = signal_reason(
+    # (language_set: the caller already switched to it, once for a whole run.)
+    with nullcontext() if language_set else translation.override(settings.LANGUAGE_CODE):
+        reason = _stored_reason(rule, completion, elapsed, row["planned_start"], months, from_ledger)
+    return {**out, "signal": signal, "rule": rule, "reason": reason}
+
+
+_REASONS: dict[tuple, str] = {}
+
+
+def _stored_reason(rule, completion, elapsed, planned_start, months, ledger_months) -> str:
+    """signal_reason in the active language, remembered: a full run writes the same few reasons many times.
+    Keyed by the numbers as printed (12.3 and 12.30 are equal Decimals but different text)."""
+    key = (translation.get_language(), rule, str(completion), str(elapsed), planned_start, months, ledger_months)
+    reason = _REASONS.get(key)
+    if reason is None:
+        if len(_REASONS) > 10_000:
+            _REASONS.clear()
+        reason = _REASONS[key] = signal_reason(
             rule=rule,
             completion=completion,
             elapsed=elapsed,
-            planned_start=row["planned_start"],
+            planned_start=planned_start,
             months=months,
-            ledger_months=from_ledger,
+            ledger_months=ledger_months,
         )
-    return {**out, "signal": signal, "rule": rule, "reason": reason}
+    return reason
 
 
 def signal_reason(*, rule: str, completion, elapsed, planned_start, months: int, ledger_months=None) -> str:
@@ -159,9 +138,40 @@ def reason_shown(signal: ProjectSignal) -> str:
     )
 
 
-def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> Counter:
-    """Store every project's signal at the as-of date (upsert) and set Project.signal if it is the newest."""
-    now, signals, batch = timezone.now(), Counter(), []
+COMPARED = [f for f in UPDATE_FIELDS if f != "computed_at"]
+
+
+def _tally_rows(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None):
+    """What the rules need, read from the projects' stored tallies (tallies.tally_projects) in one query."""
+    tallies = ProjectTally.objects.filter(campaign_year=campaign_year, as_of=as_of)
+    if project_ids is not None:
+        tallies = tallies.filter(project_id__in=project_ids)
+    months = [f"progress_m{m:02}" for m in TALLY_MONTHS]
+    fields = ["project_id", "project__planned_start", "progress_projects", "plan_total", "plan_rows"]
+    fields += ["ledger_total", "ledger_projects", "ledger_months", "has_started", "started_on", *months]
+    for values in tallies.order_by("project_id").values_list(*fields).iterator(chunk_size=5 * BATCH):
+        row = dict(zip(fields, values, strict=True))
+        actual = sum((row[m] for m in months), Decimal(0)).quantize(CENT) if row["progress_projects"] else None
+        yield {
+            "pk": row["project_id"],
+            "planned_start": row["project__planned_start"],
+            "year_actual": actual,
+            "ledger": (row["ledger_total"].quantize(CENT), row["ledger_months"]) if row["ledger_projects"] else None,
+            "plan": row["plan_total"].quantize(CENT) if row["plan_rows"] else None,
+            "started": row["has_started"],
+            "started_on": row["started_on"],
+        }
+
+
+def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> SignalsWritten:
+    """Every project's signal at the as-of date from its stored tally; only signals that changed are
+    written. Sets Project.signal if the date is the newest. Run after tallies.tally_projects."""
+    now, out = timezone.now(), SignalsWritten()
+    stored = ProjectSignal.objects.filter(campaign_year=campaign_year, as_of=as_of)
+    if project_ids is not None:
+        stored = stored.filter(project_id__in=project_ids)
+    before = {row[0]: row[1:] for row in stored.order_by().values_list("project_id", *COMPARED).iterator(5 * BATCH)}
+    batch = []
 
     def flush():
         ProjectSignal.objects.bulk_create(
@@ -172,24 +182,40 @@ def signals_compute(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=
         )
         batch.clear()
 
-    for row in _projects_with_figures(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids):
-        values = evaluate(row, campaign_year=campaign_year, as_of=as_of)
-        signals[values["signal"] or "none"] += 1
-        batch.append(
-            ProjectSignal(project_id=row["pk"], campaign_year=campaign_year, as_of=as_of, computed_at=now, **values)
-        )
-        if len(batch) >= BATCH:
-            flush()
+    # Stored in the portal's own language whatever language the run was started in; pages write it again
+    # in theirs (reason_shown).
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in _tally_rows(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids):
+            values = evaluate(row, campaign_year=campaign_year, as_of=as_of, language_set=True)
+            out.counts[values["signal"] or "none"] += 1
+            old = before.get(row["pk"])
+            if old == tuple(values[f] for f in COMPARED):
+                continue
+            out.changed.append((row["pk"], None if old is None else old[0], values["signal"]))
+            batch.append(
+                ProjectSignal(project_id=row["pk"], campaign_year=campaign_year, as_of=as_of, computed_at=now, **values)
+            )
+            if len(batch) >= BATCH:
+                flush()
     if batch:
         flush()
     _set_current_signal(campaign_year=campaign_year, as_of=as_of, project_ids=project_ids)
-    return signals
+    return out
+
+
+@dataclass
+class SignalsWritten:
+    """The signals counted per colour, and the (project, old signal, new signal) of the rows written."""
+
+    counts: Counter = field(default_factory=Counter)
+    changed: list = field(default_factory=list)
 
 
 def _set_current_signal(*, campaign_year: CampaignYear, as_of: dt.date, project_ids=None) -> None:
     """Project.signal follows the newest evaluation only: a re-run for an old date leaves it alone."""
-    newest = ProjectSignal.objects.aggregate(latest=Max("as_of"))["latest"]
-    if newest is None or as_of < newest:
+    # Per campaign year, so each question is answered from the (campaign year, as-of) index.
+    years = CampaignYear.objects.values_list("pk", flat=True)
+    if any(ProjectSignal.objects.filter(campaign_year_id=pk, as_of__gt=as_of).exists() for pk in years):
         return
     # The changed signals are read in one pass and written with one UPDATE per signal (per chunk of
     # ids): a correlated subquery per project let PostgreSQL pick a plan that scanned every signal

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from investment.models import AnnualPlan, Indicator, Rollup, Target
+from investment.models import AnnualPlan, Indicator, Rollup, RollupRun, Target
 from investment.rollups.run import rollup_for_project, rollup_year
 
 from .builders import d, milestone, project, report
@@ -178,11 +178,19 @@ def test_the_incremental_path_refreshes_the_projects_chains_only(world):
     report(a, d("2025-02-01"), 60)
     report(b, d("2025-02-01"), 5)
     summary = rollup_for_project(project_id=a.pk, as_of=d("2025-04-30"))
-    assert row(world["city"], "2025-04-30").actual == 65  # from the project set, b included
+    # a's difference only: b's report reached no roll-up (nothing asked for it), so the city lacks it
+    assert row(world["city"], "2025-04-30").actual == 60
     assert row(world["cluster"], "2025-04-30").actual == 60
     assert row(world["zone"], "2025-04-30").actual == 60
     assert row(world["other"], "2025-04-30").actual == 0  # not in a's chains: left for the nightly run
     assert summary.rows["signals"] == 1
+    # the nightly full run puts b in and reports the difference as drift, with the scopes it was in
+    rollup_year(campaign_year=world["year"], as_of=d("2025-04-30"))
+    assert row(world["city"], "2025-04-30").actual == 65
+    run = RollupRun.objects.latest("started_at")
+    assert run.reconciled and run.drift_rows > 0
+    assert f"region:{world['other'].pk}" in run.drift_scopes and f"region:{world['city'].pk}" in run.drift_scopes
+    assert f"park:{world['cluster'].pk}" not in run.drift_scopes
 
 
 @pytest.mark.django_db
