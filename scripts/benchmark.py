@@ -539,10 +539,10 @@ def floor_size(args, size: int) -> dict:
         if rollup is None:
             print("\nrollup floor: not available")
         else:
-            full = _number(rollup, "full", "full_seconds")
-            again = _number(rollup, "full_again", "again", "full_again_seconds")
-            incremental = _number(rollup, "incremental", "incremental_seconds")
-            sql = _number(rollup, "floor", "floor_seconds", "sql", "sql_seconds")
+            full = _number(rollup, "full_s")
+            again = _number(rollup, "full_again_s")
+            incremental = _number(rollup, "incremental_s")
+            sql = _number(rollup, "floor_s")
             if None in (full, incremental, sql):
                 print(f"\nroll-up (rollup_floor.py --json): {json.dumps(rollup, ensure_ascii=False)}")
             else:
@@ -552,8 +552,10 @@ def floor_size(args, size: int) -> dict:
                 print(
                     f"\nroll-up: full {full:.2f} s, full again {again or float('nan'):.2f} s, incremental "
                     f"{incremental:.3f} s = {share:.2%} of full (≤ {TARGET_INCREMENTAL:.0%} {verdict}); "
-                    f"SQL floor {sql:.2f} s, full/floor {ratio:.1f}× (≤ {TARGET_ROLLUP:g}× "
-                    f"{'ok' if ratio <= TARGET_ROLLUP else 'OVER'})"
+                    f"SQL floor {sql:.2f} s, full/floor {ratio:.2f}× (≤ {TARGET_ROLLUP:g}× "
+                    f"{'ok' if ratio <= TARGET_ROLLUP else 'OVER'}); rows written by the second full run: "
+                    f"{rollup.get('full_again_rows_written')}, stored rows equal the floor's: "
+                    f"{rollup.get('rows_equal')}"
                 )
                 report["rollup_summary"] = {
                     "full": full,

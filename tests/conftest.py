@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,15 @@ def pytest_runtest_makereport(item, call):
         # Under CI a skipped test would hide a missing service or a broken fixture: fail it instead.
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is not allowed: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _own_page_cache(monkeypatch):
+    """Each test its own namespace for the overview's cached body, as each has its own database state (the
+    cache, Redis under CI, outlives a test's rolled-back transaction)."""
+    from investment.dashboards import page_cache
+
+    monkeypatch.setattr(page_cache, "KEY_PREFIX", f"overview-test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,7 +28,7 @@ from ..rollups.batches import STEPS as BATCH_STEPS
 from ..rollups.indicators import MILESTONE_INDICATORS
 from ..rollups.project_signals import reason_shown
 from ..sources.views import figure_url
-from . import project_edits, project_file, selectors
+from . import page_cache, project_edits, project_file, selectors
 
 HISTORY_ON_FILE = 20
 SIGNAL_COLOURS = {"green": "#2f8f5b", "yellow": "#d9a521", "red": "#c23531", "none": "#9aa5b4"}
@@ -151,9 +152,23 @@ def _choose_year(request, *, keep: tuple[str, ...] = ()):
 
 
 def overview(request):
+    # A cached body was built for this very query string, so its year choice was valid: only a miss
+    # chooses the year (and may answer with the choice's error instead).
+    body = page_cache.cached_body(request, lambda: _overview_body(request))
+    if isinstance(body, HttpResponse):
+        return body
+    return render(request, "dashboards/overview.html", {"body": body})
+
+
+def _overview_body(request) -> str | HttpResponse:
     choice, switch, error = _choose_year(request)
     if error:
         return error
+    context = _overview_context(request, choice, switch)
+    return render_to_string("dashboards/_overview_body.html", context, request=request)
+
+
+def _overview_context(request, choice: selectors.DashboardYear, switch: dict) -> dict:
     year, as_of = choice.campaign_year, choice.as_of
     key_figures = selectors.scope_rollups(campaign_year=year, as_of=as_of, user=request.user) if as_of else []
     for figure in key_figures:
@@ -190,7 +205,7 @@ def overview(request):
                 for value in [*Signal.values, "none"]
             ]
         }
-    context = {
+    return {
         "year": year,
         "as_of": as_of,
         "year_switch": switch,
@@ -202,7 +217,6 @@ def overview(request):
         "completion_chart": completion_chart,
         "reports": selectors.reports_latest(user=request.user),
     }
-    return render(request, "dashboards/overview.html", context)
 
 
 def _month_param(request) -> date | None:
