@@ -26,6 +26,7 @@ def test_the_beat_schedule_runs_the_nightly_roll_up_the_monthly_rankings_the_swe
         publish_rankings_task.name,
         "shangdang_portal.requeue_pending",
         "projects.progress_reminders",
+        "shangdang_portal.exports_cleanup",
     }
     assert rollup_project_task.soft_time_limit < rollup_project_task.time_limit
     assert rollup_project_task.retry_backoff and rollup_project_task.max_retries
