@@ -111,6 +111,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = ["q", "region", "park", "industry_chain", "company", "category", "construction_type"]
 
+    # filter_queryset() below adds the milestone filter only when one of its values is given.
+    empty_filters_nothing = True
+
     def search(self, queryset, name, value):
         if not value.strip():
             return queryset
