@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from parks.models import Park, Region
 from projects.filtersets import ProjectPlaceFilterSet
 from projects.models import Batch, Company, Pool, Project, Signal
-from shangdang_portal.filtering import ChoicesFilter, StableOrderingFilter, text_search
+from shangdang_portal.filtering import ChoicesFilter, PortalFilterSet, StableOrderingFilter, text_search
 from shangdang_portal.widgets import Autocomplete
 
 from .models import (
@@ -30,7 +30,7 @@ from .models import (
 )
 
 
-class SourceReportFilterSet(django_filters.FilterSet):
+class SourceReportFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("标题或发布者中包含的文字"))
     published_after = django_filters.DateFilter(field_name="published_on", lookup_expr="gte", label=_("发布日期起"))
     published_before = django_filters.DateFilter(field_name="published_on", lookup_expr="lte", label=_("发布日期止"))
@@ -46,9 +46,9 @@ class SourceReportFilterSet(django_filters.FilterSet):
         return queryset.filter(text_search(value, ["title", "publisher"])) if value.strip() else queryset
 
 
-class IndicatorFilterSet(django_filters.FilterSet):
+class IndicatorFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
-    nature = django_filters.MultipleChoiceFilter(choices=Indicator.Nature.choices, label=_("性质"))
+    nature = ChoicesFilter(choices=Indicator.Nature.choices, label=_("性质"))
     unit = django_filters.CharFilter(label=_("单位"))
     ordering = StableOrderingFilter(fields=(("code", "code"), ("name_zh", "name_zh")), default=("code",))
 
@@ -60,7 +60,7 @@ class IndicatorFilterSet(django_filters.FilterSet):
         return queryset.filter(text_search(value, ["code", "name_zh", "name_en"])) if value.strip() else queryset
 
 
-class FigureFilterSet(django_filters.FilterSet):
+class FigureFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("事项或原文中包含的文字"))
     source_report = django_filters.ModelChoiceFilter(queryset=SourceReport.objects.all(), label=_("来源报道"))
     indicator = django_filters.CharFilter(
@@ -99,12 +99,12 @@ class FigureFilterSet(django_filters.FilterSet):
         return queryset.filter(text_search(value, ["subject", "quote"])) if value.strip() else queryset
 
 
-class TargetFilterSet(django_filters.FilterSet):
+class TargetFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
-    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
+    measure = ChoicesFilter(choices=Measure.choices, label=_("口径"))
     ordering = StableOrderingFilter(
         fields=(("campaign_year__year", "year"), ("indicator__code", "indicator")),
         default=("-campaign_year__year", "indicator__code"),
@@ -115,7 +115,7 @@ class TargetFilterSet(django_filters.FilterSet):
         fields = ["year", "indicator", "region", "park", "measure"]
 
 
-class CampaignYearFilterSet(django_filters.FilterSet):
+class CampaignYearFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     ordering = StableOrderingFilter(fields=(("year", "year"),), default=("-year",))
 
@@ -151,14 +151,14 @@ class AnnualPlanFilterSet(ProjectPlaceFilterSet):
 ROLLUP_SCOPES = RollupScope.choices
 
 
-class RollupFilterSet(django_filters.FilterSet):
+class RollupFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     park = django_filters.ModelChoiceFilter(queryset=Park.objects.all(), label=_("园区"))
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
-    measure = django_filters.MultipleChoiceFilter(choices=Measure.choices, label=_("口径"))
-    source = django_filters.MultipleChoiceFilter(choices=RollupSource.choices, label=_("数据来源"))
+    measure = ChoicesFilter(choices=Measure.choices, label=_("口径"))
+    source = ChoicesFilter(choices=RollupSource.choices, label=_("数据来源"))
     as_of = django_filters.DateFilter(label=_("截至日期"))
     ordering = StableOrderingFilter(
         fields=(("as_of", "as_of"), ("completion_rate", "completion_rate"), ("gap_points", "gap_points")),
@@ -170,7 +170,7 @@ class RollupFilterSet(django_filters.FilterSet):
         fields = ["year", "scope_kind", "region", "park", "indicator", "measure", "source", "as_of"]
 
 
-class BatchRateFilterSet(django_filters.FilterSet):
+class BatchRateFilterSet(PortalFilterSet):
     # A rate belongs to the year of its as-of date (a batch's rates are recomputed in every year's roll-up).
     year = django_filters.NumberFilter(field_name="as_of__year", label=_("年度"))
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
@@ -183,7 +183,7 @@ class BatchRateFilterSet(django_filters.FilterSet):
         fields = ["year", "batch", "kind", "as_of"]
 
 
-class PipelinePoolFilterSet(django_filters.FilterSet):
+class PipelinePoolFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
@@ -199,13 +199,13 @@ class PipelinePoolFilterSet(django_filters.FilterSet):
         fields = ["year", "scope_kind", "region", "park", "pool", "as_of"]
 
 
-class ProjectSignalFilterSet(django_filters.FilterSet):
+class ProjectSignalFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.all(), label=_("项目"), widget=Autocomplete(source="api:project-list")
     )
-    signal = django_filters.MultipleChoiceFilter(choices=Signal.choices, label=_("亮灯"))
-    rule = django_filters.MultipleChoiceFilter(choices=ProjectSignal.Rule.choices, label=_("规则"))
+    signal = ChoicesFilter(choices=Signal.choices, label=_("亮灯"))
+    rule = ChoicesFilter(choices=ProjectSignal.Rule.choices, label=_("规则"))
     as_of = django_filters.DateFilter(label=_("截至日期"))
     ordering = StableOrderingFilter(
         fields=(("as_of", "as_of"), ("gap_points", "gap_points")), default=("-as_of", "project__name")
@@ -216,7 +216,7 @@ class ProjectSignalFilterSet(django_filters.FilterSet):
         fields = ["year", "project", "signal", "rule", "as_of"]
 
 
-class RankingFilterSet(django_filters.FilterSet):
+class RankingFilterSet(PortalFilterSet):
     year = django_filters.NumberFilter(field_name="campaign_year__year", label=_("年度"))
     indicator = django_filters.CharFilter(field_name="indicator__code", label=_("指标"), help_text=_("指标代码"))
     scope_kind = django_filters.ChoiceFilter(choices=ROLLUP_SCOPES, label=_("范围"))
@@ -228,9 +228,9 @@ class RankingFilterSet(django_filters.FilterSet):
         fields = ["year", "indicator", "scope_kind", "period"]
 
 
-class FigureCandidateFilterSet(django_filters.FilterSet):
+class FigureCandidateFilterSet(PortalFilterSet):
     source_report = django_filters.ModelChoiceFilter(queryset=SourceReport.objects.all(), label=_("来源报道"))
-    status = django_filters.MultipleChoiceFilter(choices=FigureCandidate.Status.choices, label=_("状态"))
+    status = ChoicesFilter(choices=FigureCandidate.Status.choices, label=_("状态"))
     min_confidence = django_filters.NumberFilter(field_name="confidence", lookup_expr="gte", label=_("置信度不低于"))
 
     class Meta:

@@ -3,12 +3,12 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from shangdang_portal.filtering import StableOrderingFilter, text_search
+from shangdang_portal.filtering import PortalFilterSet, StableOrderingFilter, text_search
 
 from .models import IndustryChain, Park, Region
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(PortalFilterSet):
     level = django_filters.MultipleChoiceFilter(choices=Region.Level.choices, label=_("级别"))
     parent = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("上级"))
     ordering = StableOrderingFilter(fields=(("name", "name"), ("level", "level")), default=("level", "name"))
@@ -18,7 +18,7 @@ class RegionFilterSet(django_filters.FilterSet):
         fields = ["level", "parent"]
 
 
-class ParkFilterSet(django_filters.FilterSet):
+class ParkFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("名称、别名、主导产业中包含的文字"))
     kind = django_filters.MultipleChoiceFilter(choices=Park.Kind.choices, label=_("类型"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("所在区域"))
@@ -38,7 +38,7 @@ class ParkFilterSet(django_filters.FilterSet):
         )
 
 
-class IndustryChainFilterSet(django_filters.FilterSet):
+class IndustryChainFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     ordering = StableOrderingFilter(fields=(("name", "name"),), default=("name",))

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parks.models import IndustryChain, Park, Region
 from parks.selectors import park_subtree_ids
-from shangdang_portal.filtering import ChoicesFilter, MonthFilter, StableOrderingFilter, text_search
+from shangdang_portal.filtering import ChoicesFilter, MonthFilter, PortalFilterSet, StableOrderingFilter, text_search
 from shangdang_portal.widgets import Autocomplete
 
 from .models import (
@@ -26,7 +26,7 @@ from .models import (
 )
 
 
-class CompanyFilterSet(django_filters.FilterSet):
+class CompanyFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("名称、别名或说明中包含的文字"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
     is_synthetic = django_filters.BooleanFilter(label=_("合成数据"))
@@ -40,7 +40,7 @@ class CompanyFilterSet(django_filters.FilterSet):
         return queryset.filter(text_search(value, ["name", "description"], ["aliases"])) if value.strip() else queryset
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(
         method="search",
         label=_("搜索"),
@@ -111,6 +111,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = ["q", "region", "park", "industry_chain", "company", "category", "construction_type"]
 
+    # filter_queryset() below adds the milestone filter only when one of its values is given.
+    empty_filters_nothing = True
+
     def search(self, queryset, name, value):
         if not value.strip():
             return queryset
@@ -145,7 +148,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(pk__in=Subquery(milestones.values("project_id")))
 
 
-class ProjectPlaceFilterSet(django_filters.FilterSet):
+class ProjectPlaceFilterSet(PortalFilterSet):
     """`region` and `park` (with the parks below it) for rows that belong to a project: progress reports,
     annual plans. One definition, so every list narrows to a place the same way."""
 
@@ -208,14 +211,14 @@ class ProgressReportFilterSet(ProjectPlaceFilterSet):
         return queryset.filter(period=value.replace(day=1)) if value else queryset
 
 
-class MilestoneFilterSet(django_filters.FilterSet):
+class MilestoneFilterSet(PortalFilterSet):
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.all(),
         label=_("项目"),
         help_text=_("项目 id"),
         widget=Autocomplete(source="api:project-list"),
     )
-    kind = django_filters.MultipleChoiceFilter(choices=Milestone.Kind.choices, label=_("节点"))
+    kind = ChoicesFilter(choices=Milestone.Kind.choices, label=_("节点"))
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
     ordering = StableOrderingFilter(
         fields=(("project__name", "project"), ("actual_date", "actual_date"), ("planned_date", "planned_date")),
@@ -227,28 +230,28 @@ class MilestoneFilterSet(django_filters.FilterSet):
         fields = ["project", "kind", "batch"]
 
 
-class ContactFilterSet(django_filters.FilterSet):
+class ContactFilterSet(PortalFilterSet):
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.all(),
         label=_("项目"),
         help_text=_("项目 id"),
         widget=Autocomplete(source="api:project-list"),
     )
-    role = django_filters.MultipleChoiceFilter(choices=ProjectContact.Role.choices, label=_("角色"))
+    role = ChoicesFilter(choices=ProjectContact.Role.choices, label=_("角色"))
 
     class Meta:
         model = ProjectContact
         fields = ["project", "role"]
 
 
-class ProjectIssueFilterSet(django_filters.FilterSet):
+class ProjectIssueFilterSet(PortalFilterSet):
     project = django_filters.ModelChoiceFilter(
         queryset=Project.objects.all(),
         label=_("项目"),
         help_text=_("项目 id"),
         widget=Autocomplete(source="api:project-list"),
     )
-    status = django_filters.MultipleChoiceFilter(choices=ProjectIssue.Status.choices, label=_("状态"))
+    status = ChoicesFilter(choices=ProjectIssue.Status.choices, label=_("状态"))
     department = django_filters.CharFilter(
         lookup_expr="icontains", label=_("责任部门"), help_text=_("责任部门名称中包含的文字")
     )

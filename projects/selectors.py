@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 
 from shangdang_portal import roles
+from shangdang_portal.built_once import for_anonymous
 from shangdang_portal.filtering import apply_filterset
 
 from .filtersets import CompanyFilterSet, ContactFilterSet, MilestoneFilterSet, ProjectFilterSet
@@ -39,6 +40,11 @@ def _contacts_visible(user):
 def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     """Projects the user may see, with region/park/chain/company joined, milestones, contacts, the latest
     approved progress report (`latest_progress`, a list of at most one) and `cumulative_investment`."""
+    queryset = for_anonymous("project_list", user, lambda: _project_list(user))
+    return apply_filterset(ProjectFilterSet, filters, queryset)
+
+
+def _project_list(user) -> QuerySet[Project]:
     # The newest counted report of each project, looked up per report of the page's projects only:
     # the prefetch adds `project_id IN (page ids)`, and the (project, period) index answers the lookup.
     # A window over every approved report ranked all of them on each request. The outer query has no
@@ -66,7 +72,7 @@ def project_list(*, user, filters: dict | None = None) -> QuerySet[Project]:
     )
     if getattr(user, "is_authenticated", False):
         queryset = queryset.prefetch_related("contacts")
-    return apply_filterset(ProjectFilterSet, filters, queryset)
+    return queryset
 
 
 def project_export_list(*, user) -> QuerySet[Project]:

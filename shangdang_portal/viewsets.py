@@ -3,12 +3,12 @@ and ETagMixin, the If-Match/ETag handling of versioned objects (a version column
 from the row's fields, see row_versions.py), and RowVersionedViewSet, the writes of such rows."""
 
 from django.utils.translation import gettext, gettext_lazy
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from .export import ExportMixin
+from .filtering import PortalFilterBackend
 from .permissions import ReadOnlyOrAdmin, ReadOnlyOrPlanner
 from .row_versions import StaleRow, row_version
 
@@ -21,7 +21,7 @@ class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
     """List (paginated, filterable, exportable) and retrieve. get_queryset() must call the app's selector,
     which hides what the caller may not see (so those objects answer 404)."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     permission_classes = [ReadOnlyOrAdmin]
     lookup_value_regex = ID_IN_URL
 
@@ -29,7 +29,7 @@ class PortalReadOnlyViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
 class PortalModelViewSet(ExportMixin, viewsets.ModelViewSet):
     """As above, with writes; perform_create/perform_update must call the app's services."""
 
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [PortalFilterBackend]
     permission_classes = [ReadOnlyOrAdmin]
     lookup_value_regex = ID_IN_URL
 

@@ -35,7 +35,14 @@ class ChoiceLabelField(serializers.CharField):
         super().__init__(source=source, read_only=True, **kwargs)
 
     def to_representation(self, value):
-        return str(self.labels.get(value, value))
+        # The labels are translated once per use of the field: DRF gives each serializer its own copy of
+        # its fields, so a copy serves one request, in that request's language; translating each row's label
+        # again was a quarter of a project list's serialisation.
+        labels = self.__dict__.get("_translated")
+        if labels is None:
+            labels = self._translated = {key: str(label) for key, label in self.labels.items()}
+        label = labels.get(value)
+        return label if label is not None else str(value)
 
 
 class IndustryChainSerializer(ChainSerializer):
