@@ -9,6 +9,7 @@ Staff are not served from the cache: their signal counts include their own unpub
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -37,7 +38,8 @@ def audience(user) -> str | None:
     return "signed-in"
 
 
-def _stamp_sql() -> str:
+@functools.cache
+def _stamp_sql(vendor: str) -> str:
     def table(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
 
@@ -54,12 +56,26 @@ def _stamp_sql() -> str:
     return "SELECT " + ", ".join(parts)
 
 
+def _stamp_row() -> tuple:
+    if connection.vendor == "postgresql":
+        # Planning the eight subqueries took longer than running them (about 1 ms against 0.3): on PostgreSQL
+        # the statement is prepared once per connection (connections persist, CONN_MAX_AGE) and then only
+        # executed. Django's own cursors bind on the client and cannot prepare, so a plain psycopg cursor is
+        # opened on the same connection, inside whatever transaction Django has open.
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(_stamp_sql(connection.vendor), prepare=True)
+            return cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(_stamp_sql(connection.vendor))
+        return cursor.fetchone()
+
+
 def data_stamp() -> str:
     """A short digest that changes whenever anything the overview is built from is written."""
-    with connection.cursor() as cursor:
-        cursor.execute(_stamp_sql())
-        row = cursor.fetchone()
-    return hashlib.sha256(repr(row).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr(_stamp_row()).encode()).hexdigest()[:16]
 
 
 def cached_body(request, build: Callable[[], str | HttpResponse]) -> SafeString | HttpResponse:
