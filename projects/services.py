@@ -16,6 +16,9 @@ from .models import DatePrecision, Milestone, PoolMove, Project, ProjectContact
 
 # The fields a project is written through (the API's write serializer lists the same, plus `staff`).
 PROJECT_FIELDS = set(Project.EDITABLE_FIELDS)
+# What the roll-ups read of a project itself: where it counts, who may see it, its size, its pool and when it
+# was to start. A save that changes one of them owes the project's roll-up.
+ROLLUP_FIELDS = ("region_id", "park_id", "is_public", "total_investment", "pool", "planned_start")
 
 
 def _check_fields(fields: dict) -> None:
@@ -51,9 +54,16 @@ def project_save(*, project: Project, actor, staff=None, references_checked: boo
         project.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
     else:
         project.full_clean()
+    # The ledger import (references_checked) rolls the whole year up after its rows; any other writer owes the
+    # project's own roll-up when what the roll-ups read of it changed.
+    before = None
+    if not references_checked and project.pk:
+        before = Project.objects.filter(pk=project.pk).values(*ROLLUP_FIELDS).first()
     project.save()
     if staff is not None:
         project.staff.set(staff)
+    if not references_checked and (before is None or any(before[f] != getattr(project, f) for f in ROLLUP_FIELDS)):
+        hooks.register_changed.send(sender=Project, project_id=project.pk)
     return project
 
 

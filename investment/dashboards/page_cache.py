@@ -2,8 +2,9 @@
 campaign years, so it is the same for everyone of one audience until one of those changes.
 
 The key carries a stamp read in one query (newest write times, history ids and row counts of those
-tables), so a roll-up, an accepted figure, a new report or an edited campaign year shows at once; the
-timeout bounds what a change outside the portal's own writes (a bulk SQL edit) could leave stale.
+tables), so a roll-up, an accepted figure, a new report or an edited campaign year shows on the next visit.
+The timeout bounds what the stamp cannot see: a change made outside the portal's own writes (a bulk SQL
+edit), an indicator renamed, or two writes committed in the opposite order of their timestamps.
 Staff are not served from the cache: their signal counts include their own unpublished projects.
 """
 

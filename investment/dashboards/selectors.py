@@ -42,6 +42,7 @@ from ..models import (
     Indicator,
     PipelinePool,
     ProjectSignal,
+    ProjectTally,
     Ranking,
     RankingEntry,
     Rollup,
@@ -181,7 +182,10 @@ def signal_summary(*, campaign_year: CampaignYear, as_of: date, user) -> dict[st
     counts = {name: row[name] or 0 for name in keys}
     if not every and roles.STAFF in roles.roles_of(user):
         assigned = Project.staff.through.objects.filter(user_id=user.pk).values("project_id")
-        unpublished = Project.objects.filter(pk__in=assigned, is_public=False)
+        # Unpublished as the stored counts saw them (the same date's project tallies), so a project made
+        # private or public since is counted once, in the public counts or here, until its roll-up catches up.
+        private_then = ProjectTally.objects.filter(campaign_year=campaign_year, as_of=as_of, is_public=False)
+        unpublished = Project.objects.filter(pk__in=assigned).filter(pk__in=private_then.values("project_id"))
         for name, n in signal_summary_of(campaign_year=campaign_year, as_of=as_of, projects=unpublished).items():
             counts[name] += n
     return {name: counts[name] for name in ["none", *Signal.values]}

@@ -129,3 +129,40 @@ def test_the_home_region_is_the_setting(world, settings):
     assert pipeline_scope() == world["district"]
     settings.HOME_REGION = world["other"].name
     assert pipeline_scope() == world["other"]
+
+
+def test_a_project_made_private_is_counted_once_for_its_staff_before_and_after_its_roll_up(world, user_of):
+    year, as_of = world["year"], d("2025-06-30")
+    projects = [project(world["district"]) for _ in range(3)]
+    rollup_year(campaign_year=year, as_of=as_of)
+    staff, anonymous = user_of("staff"), AnonymousUser()
+    private = projects[0]
+    private.staff.add(staff)
+    Project.objects.filter(pk=private.pk).update(is_public=False)
+    # Not rolled up yet: the stored counts still hold it as public, and so does the staff member's share.
+    assert sum(signal_summary(campaign_year=year, as_of=as_of, user=staff).values()) == 3
+    rollup_for_project(project_id=private.pk, as_of=as_of)
+    assert sum(signal_summary(campaign_year=year, as_of=as_of, user=staff).values()) == 3
+    assert sum(signal_summary(campaign_year=year, as_of=as_of, user=anonymous).values()) == 2
+
+
+def test_saving_what_the_roll_ups_read_of_a_project_owes_its_roll_up(world, user_of):
+    from projects import hooks, services
+
+    existing = project(world["district"])
+    owed = []
+
+    def record(*, project_id, **kwargs):
+        owed.append(project_id)
+
+    hooks.register_changed.connect(record, dispatch_uid="test-record")
+    try:
+        official = user_of("official")
+        services.project_update(project=existing, actor=official, description="只改说明")
+        assert owed == []
+        services.project_update(project=existing, actor=official, is_public=False)
+        assert owed == [existing.pk]
+        services.project_update(project=existing, actor=official, park=world["cluster"])
+        assert owed == [existing.pk, existing.pk]
+    finally:
+        hooks.register_changed.disconnect(dispatch_uid="test-record")
