@@ -167,8 +167,7 @@ def project_pool_move(*, project: Project, to_pool: str, reason: str, actor, mov
     move.full_clean()
     move.save()
     project.pool = to_pool
-    project_save(project=project, actor=actor)
-    _register_changed(project.pk)
+    project_save(project=project, actor=actor)  # a new pool: the save owes the project's roll-up
     return move
 
 

@@ -58,6 +58,17 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request or task run in English (LocaleMiddleware,
+    a queued export) leaves its language active in the thread, and a later test would read English messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _own_page_cache(monkeypatch):
     """Each test its own namespace for the overview's cached body, as each has its own database state (the
     cache, Redis under CI, outlives a test's rolled-back transaction)."""
