@@ -26,6 +26,23 @@ from .models import (
 )
 
 
+def project_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """`project=<id>`, offered on a page as an autocomplete over the project API rather than a select of
+    every project."""
+    kwargs.setdefault("label", _("项目"))
+    return django_filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), widget=Autocomplete(source="api:project-list"), **kwargs
+    )
+
+
+def company_filter(**kwargs) -> django_filters.ModelChoiceFilter:
+    """`company=<id>`, offered on a page as an autocomplete over the company API."""
+    kwargs.setdefault("label", _("企业"))
+    return django_filters.ModelChoiceFilter(
+        queryset=Company.objects.all(), widget=Autocomplete(source="api:company-list"), **kwargs
+    )
+
+
 class CompanyFilterSet(PortalFilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"), help_text=_("名称、别名或说明中包含的文字"))
     region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("区域"))
@@ -56,9 +73,7 @@ class ProjectFilterSet(PortalFilterSet):
     industry_chain = django_filters.ModelChoiceFilter(
         queryset=IndustryChain.objects.all(), label=_("产业链"), help_text=_("产业链 id")
     )
-    company = django_filters.ModelChoiceFilter(
-        queryset=Company.objects.all(), label=_("建设单位"), widget=Autocomplete(source="api:company-list")
-    )
+    company = company_filter(label=_("建设单位"))
     category = ChoicesFilter(choices=Category.choices, label=_("项目类别"))
     construction_type = ChoicesFilter(choices=ConstructionType.choices, label=_("建设性质"))
     priority_level = ChoicesFilter(choices=PriorityLevel.choices, label=_("重点级别"))
@@ -168,12 +183,7 @@ class ProjectPlaceFilterSet(PortalFilterSet):
 
 
 class ProgressReportFilterSet(ProjectPlaceFilterSet):
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(),
-        label=_("项目"),
-        help_text=_("项目 id"),
-        widget=Autocomplete(source="api:project-list"),
-    )
+    project = project_filter(help_text=_("项目 id"))
     status = ChoicesFilter(choices=ProgressReport.Status.choices, label=_("状态"))
     period = MonthFilter(method="in_month", label=_("月份"), help_text=_("YYYY-MM"))
     period_after = MonthFilter(
@@ -212,12 +222,7 @@ class ProgressReportFilterSet(ProjectPlaceFilterSet):
 
 
 class MilestoneFilterSet(PortalFilterSet):
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(),
-        label=_("项目"),
-        help_text=_("项目 id"),
-        widget=Autocomplete(source="api:project-list"),
-    )
+    project = project_filter(help_text=_("项目 id"))
     kind = ChoicesFilter(choices=Milestone.Kind.choices, label=_("节点"))
     batch = django_filters.ModelChoiceFilter(queryset=Batch.objects.all(), label=_("三个一批批次"))
     ordering = StableOrderingFilter(
@@ -231,12 +236,7 @@ class MilestoneFilterSet(PortalFilterSet):
 
 
 class ContactFilterSet(PortalFilterSet):
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(),
-        label=_("项目"),
-        help_text=_("项目 id"),
-        widget=Autocomplete(source="api:project-list"),
-    )
+    project = project_filter(help_text=_("项目 id"))
     role = ChoicesFilter(choices=ProjectContact.Role.choices, label=_("角色"))
 
     class Meta:
@@ -245,12 +245,7 @@ class ContactFilterSet(PortalFilterSet):
 
 
 class ProjectIssueFilterSet(PortalFilterSet):
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.all(),
-        label=_("项目"),
-        help_text=_("项目 id"),
-        widget=Autocomplete(source="api:project-list"),
-    )
+    project = project_filter(help_text=_("项目 id"))
     status = ChoicesFilter(choices=ProjectIssue.Status.choices, label=_("状态"))
     department = django_filters.CharFilter(
         lookup_expr="icontains", label=_("责任部门"), help_text=_("责任部门名称中包含的文字")
