@@ -524,6 +524,8 @@ def floor_size(args, size: int) -> dict:
             line = _ratio_line(label, p["median_ms"], f["median_ms"], target, p95=(p["p95_ms"], f["p95_ms"]))
             report["paths"].append({**line, "portal_p95_ms": p["p95_ms"], "floor_p95_ms": f["p95_ms"]})
 
+        if args.paths_only:
+            return report
         threads, count = args.concurrency, max(50, n * 5)
         listed = _measure(portal + "/api/v1/projects/", count, threads)
         health = _measure(portal + "/healthz", count, threads)
@@ -637,6 +639,9 @@ def main() -> None:
     parser.add_argument("--floor", action="store_true", help="each path beside its hand-written SQL (PostgreSQL)")
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000], metavar="N", help="--floor sizes")
     parser.add_argument("--floor-port", type=int, default=8766, help="port of the floor app (--floor)")
+    parser.add_argument(
+        "--paths-only", action="store_true", help="--floor: the paths' table only (no throughput, roll-up or CSV)"
+    )
     parser.add_argument("--q", default="项目00012", help="the search term of the --floor q path")
     parser.add_argument("--export-timeout", type=float, default=900, help="seconds the CSV export may take (--floor)")
     args = parser.parse_args()

@@ -26,12 +26,19 @@ def keys_first(queryset, bottom: int, top: int):
 
 
 class KeysFirstPaginator(Paginator):
+    def __init__(self, *args, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
+        if self.rows is not None:
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+            return self._get_page(self.rows(keys), number, self)
         return self._get_page(keys_first(self.object_list, bottom, top), number, self)
 
 
@@ -42,6 +49,13 @@ class PortalPagination(PageNumberPagination):
 
 
 class KeysFirstPagination(PortalPagination):
-    """PortalPagination that limits the page's keys before joining their rows (see keys_first)."""
+    """PortalPagination that limits the page's keys before joining their rows (see keys_first). A view with a
+    `page_rows(keys)` method is given the page's keys, in order, and answers the page's rows itself (values
+    read in a few queries, say) instead of model instances."""
 
-    django_paginator_class = KeysFirstPaginator
+    def paginate_queryset(self, queryset, request, view=None):
+        self.page_rows = getattr(view, "page_rows", None)
+        return super().paginate_queryset(queryset, request, view)
+
+    def django_paginator_class(self, queryset, page_size):
+        return KeysFirstPaginator(queryset, page_size, rows=getattr(self, "page_rows", None))

@@ -4,6 +4,8 @@ import copy
 import json
 from collections.abc import Mapping
 
+from django.conf import settings
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
@@ -20,8 +22,9 @@ class QuickRows:
     """A read serializer whose rows are written as DRF writes them, with less done per field of each row: the
     readable fields are listed once per serializer, and a field that reads one plain attribute (most model
     columns) reads it with getattr, not through DRF's general lookup (dotted paths, mappings, callables,
-    missing related objects), which costs a list of 50 rows thousands of calls. A row that is a mapping, and
-    any value that is callable or not there, take DRF's own path, so the output is the same."""
+    missing related objects), which costs a list of 50 rows thousands of calls; a row that is a mapping (a
+    values row) is read by key. A value that is callable or not there takes DRF's own path, so the output is
+    the same."""
 
     def to_representation(self, instance):
         plan = self.__dict__.get("_quick_plan")
@@ -36,17 +39,19 @@ class QuickRows:
                 )
                 for field in self._readable_fields
             ]
-        if isinstance(instance, Mapping):
-            return super().to_representation(instance)
+        row = instance if isinstance(instance, Mapping) else None
         ret = {}
         missing = object()
         for name, field, attr in plan:
             attribute = missing
             if attr is not None:
-                try:
-                    attribute = getattr(instance, attr)
-                except Exception:  # noqa: BLE001 - DRF's own lookup below decides what a failed read means
-                    attribute = missing
+                if row is not None:
+                    attribute = row.get(attr, missing)
+                else:
+                    try:
+                        attribute = getattr(instance, attr)
+                    except Exception:  # noqa: BLE001 - DRF's own lookup below decides what a failed read means
+                        attribute = missing
                 if callable(attribute):
                     attribute = missing
             if attribute is missing:
@@ -75,9 +80,16 @@ class FieldsOnce(QuickRows):
         if fields is None:
             fields = super().get_fields()
             cls._fields_once = fields
-        return {
+        copies = {
             name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field) for name, field in fields.items()
         }
+        # A datetime is written in the request's time zone, which DRF looks up again for every value (a
+        # context-local read per row); one use of a serializer serves one request, so it is read once here.
+        zone = timezone.get_current_timezone() if settings.USE_TZ else None
+        for field in copies.values():
+            if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+                field.timezone = zone
+        return copies
 
 
 def _holds_fields(field) -> bool:

@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from shangdang_portal import roles
+from shangdang_portal.prepared import prepared_cursor
 
 from ..models import CampaignYear, Figure, Rollup, ScopeTally, SourceReport
 
@@ -58,18 +59,9 @@ def _stamp_sql(vendor: str) -> str:
 
 
 def _stamp_row() -> tuple:
-    if connection.vendor == "postgresql":
-        # Planning the eight subqueries took longer than running them (about 1 ms against 0.3): on PostgreSQL
-        # the statement is prepared once per connection (connections persist, CONN_MAX_AGE) and then only
-        # executed. Django's own cursors bind on the client and cannot prepare, so a plain psycopg cursor is
-        # opened on the same connection, inside whatever transaction Django has open.
-        import psycopg
-
-        connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(_stamp_sql(connection.vendor), prepare=True)
-            return cursor.fetchone()
-    with connection.cursor() as cursor:
+    # Planning the eight subqueries took longer than running them (about 1 ms against 0.3): the statement is
+    # prepared once per connection.
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_stamp_sql(connection.vendor))
         return cursor.fetchone()
 

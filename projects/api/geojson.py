@@ -38,8 +38,7 @@ def feature(project, points, request) -> dict:
 
 def feature_collection(queryset, request) -> dict:
     points = location.region_points()
-    # iterator() with a chunk size keeps the selector's prefetches while never loading the whole list.
     # A project without a point stands at its park's; a park without one at its region's: joined, not asked per row.
-    queryset = queryset.select_related("park__region")
+    queryset = queryset.select_related("region", "park__region")
     features = [feature(p, points, request) for p in queryset.iterator(chunk_size=CHUNK_SIZE)]
     return {"type": "FeatureCollection", "features": features}

@@ -1,10 +1,11 @@
 """Serializers for companies and projects: nested read shapes and the write shape whose data goes to a
 service."""
 
+from collections.abc import Mapping
+
 from django.contrib.auth import get_user_model
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from parks.api.serializers import IndustryChainSerializer as ChainSerializer
@@ -142,8 +143,12 @@ class ProjectSerializer(FieldsOnce, serializers.ModelSerializer):
         max_digits=16, decimal_places=2, read_only=True, allow_null=True, help_text=_("总投资，单位万元")
     )
     milestones = MilestoneSerializer(many=True, read_only=True, help_text=_("三个一批等节点"))
-    contacts = serializers.SerializerMethodField(help_text=_("包联人员；仅对有权查看的用户返回，否则为空列表"))
-    latest_progress = serializers.SerializerMethodField(help_text=_("最近一期已审核的月度进度，没有则为 null"))
+    contacts = ContactSerializer(
+        many=True, read_only=True, help_text=_("包联人员；仅对有权查看的用户返回，否则为空列表")
+    )
+    latest_progress = LatestProgressSerializer(
+        read_only=True, allow_null=True, help_text=_("最近一期已审核的月度进度，没有则为 null")
+    )
     cumulative_investment = serializers.DecimalField(
         max_digits=18,
         decimal_places=2,
@@ -192,26 +197,12 @@ class ProjectSerializer(FieldsOnce, serializers.ModelSerializer):
             "updated_at",
         ]
 
-    # One nested serializer per list, reused for every row: building one per row re-derived its
-    # fields from the model each time, which was most of a list's serialisation time.
-    @cached_property
-    def _contact(self):
-        return ContactSerializer()
-
-    @cached_property
-    def _latest(self):
-        return LatestProgressSerializer()
-
-    @extend_schema_field(ContactSerializer(many=True))
-    def get_contacts(self, project):
-        if not getattr(project, "contacts_visible", False):
-            return []
-        return [self._contact.to_representation(contact) for contact in project.contacts.all()]
-
-    @extend_schema_field(LatestProgressSerializer(allow_null=True))
-    def get_latest_progress(self, project):
-        latest = getattr(project, "latest_progress", None)
-        return self._latest.to_representation(latest[0]) if latest else None
+    def to_representation(self, instance):
+        # A project's contacts are shown only to those who may see them, which project_rows has decided; a
+        # model instance would show every contact its manager holds.
+        if not isinstance(instance, Mapping):
+            raise TypeError("ProjectSerializer writes the rows of projects.selectors.project_rows")
+        return super().to_representation(instance)
 
 
 @extend_schema_serializer(

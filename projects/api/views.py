@@ -1,5 +1,6 @@
 """Company and project endpoints: reads from the selectors, writes through the services."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
@@ -113,7 +114,12 @@ class ProjectViewSet(PortalModelViewSet):
     export_values = True
 
     def get_queryset(self):
-        return selectors.project_list(user=self.request.user)
+        # Projects with nothing joined: the filters narrow them, the pagination counts and slices their keys,
+        # and page_rows reads the page's rows.
+        return selectors.project_page(user=self.request.user)
+
+    def page_rows(self, keys: list[int]) -> list[dict]:
+        return selectors.project_rows(keys, user=self.request.user)
 
     def export_queryset(self):
         return self.filter_queryset(selectors.project_export_list(user=self.request.user))
@@ -131,8 +137,9 @@ class ProjectViewSet(PortalModelViewSet):
     @extend_schema(parameters=[GEOJSON_FORMAT])
     def list(self, request, *args, **kwargs):
         if self._is_geojson(request):
-            # Every project the filters select, not a page, as the CSV and XLSX exports give.
-            queryset = self.filter_queryset(self.get_queryset())
+            # Every project the filters select, not a page, as the CSV and XLSX exports give; read as the map
+            # reads them, without the list's per-row totals.
+            queryset = self.filter_queryset(selectors.project_points(user=request.user))
             return Response(geojson.feature_collection(queryset, request))
         return super().list(request, *args, **kwargs)
 
@@ -140,7 +147,11 @@ class ProjectViewSet(PortalModelViewSet):
         if self._is_geojson(request):
             points = geojson.location.region_points()
             return Response(geojson.feature(self.get_object(), points, request))
-        return super().retrieve(request, *args, **kwargs)
+        found = self.filter_queryset(self.get_queryset()).filter(pk=kwargs["pk"])
+        rows = self.page_rows(list(found.values_list("pk", flat=True)))
+        if not rows:
+            raise Http404
+        return Response(self.get_serializer(rows[0]).data)
 
     def get_renderers(self):
         # GeoJSON is a read of the list or of one project; writes answer JSON only (and say so in the schema).
@@ -194,5 +205,5 @@ class ProjectViewSet(PortalModelViewSet):
 
     def _read(self, project):
         # Answer a write with the shape a read gives, fetched again through the selector.
-        fresh = selectors.project_get(user=self.request.user, pk=project.pk)
+        (fresh,) = self.page_rows([project.pk])
         return ProjectSerializer(fresh, context=self.get_serializer_context()).data

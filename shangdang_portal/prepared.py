@@ -1,0 +1,38 @@
+"""A cursor whose statements PostgreSQL prepares: planned once per connection, then only executed.
+
+A query that is cheap to run but costly to plan (many joins or subqueries: the overview's data stamp, a list's
+rows read by their keys) spends most of its time in the planner. Django's own PostgreSQL cursors bind
+parameters on the client and cannot prepare, so on PostgreSQL this opens a psycopg cursor that binds on the
+server and prepares every statement, on Django's connection (inside whatever transaction is open) and inside
+Django's cursor wrapper (errors, execute wrappers and the query log as for any other query). Connections
+persist (CONN_MAX_AGE), so the plan serves many requests. Elsewhere it is Django's plain cursor."""
+
+from contextlib import contextmanager
+
+# psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
+PREPARE_THRESHOLD = 5
+
+
+@contextmanager
+def prepared_cursor(connection):
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, **kwargs):
+            kwargs.setdefault("prepare", True)
+            return super().execute(query, params, **kwargs)
+
+    connection.ensure_connection()
+    # Django opens its connections with prepared statements turned off (prepare_threshold None), which psycopg
+    # honours even when a statement asks to be prepared. Django's own cursors bind on the client and never
+    # prepare, so turning them on touches only the statements sent from here.
+    if connection.connection.prepare_threshold is None:
+        connection.connection.prepare_threshold = PREPARE_THRESHOLD
+    raw = PreparingCursor(connection.connection)
+    cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
+    with cursor:
+        yield cursor
