@@ -8,6 +8,7 @@ Django's cursor wrapper (errors, execute wrappers and the query log as for any o
 persist (CONN_MAX_AGE), so the plan serves many requests. Elsewhere it is Django's plain cursor."""
 
 from contextlib import contextmanager
+from types import SimpleNamespace
 
 # psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
 PREPARE_THRESHOLD = 5
@@ -24,7 +25,11 @@ def prepared_cursor(connection):
     class PreparingCursor(psycopg.Cursor):
         def execute(self, query, params=None, **kwargs):
             kwargs.setdefault("prepare", True)
-            return super().execute(query, params, **kwargs)
+            result = super().execute(query, params, **kwargs)
+            if self._query is None:
+                # Django's query log reads the statement from here; a prepared run leaves it empty.
+                self._query = SimpleNamespace(query=query.encode() if isinstance(query, str) else query)
+            return result
 
     connection.ensure_connection()
     # Django opens its connections with prepared statements turned off (prepare_threshold None), which psycopg

@@ -1,5 +1,7 @@
 """Read serializers for reports, indicators, figures (with their quotes), targets and campaign years."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
@@ -72,6 +74,10 @@ class FigureSerializer(FieldsOnce, serializers.ModelSerializer):
     value = serializers.DecimalField(
         max_digits=24, decimal_places=4, read_only=True, help_text=_("标准化数值；金额单位为万元")
     )
+    # The id as the row holds it: a figure row read as values (figure_page_rows) has no related object.
+    restates = serializers.IntegerField(
+        source="restates_id", read_only=True, allow_null=True, help_text=_("复述：另一篇报道中的同一数据(编号)")
+    )
 
     class Meta:
         model = Figure
@@ -98,10 +104,12 @@ class FigureSerializer(FieldsOnce, serializers.ModelSerializer):
             "restates",
             "is_synthetic",
         ]
-        extra_kwargs = {"restates": {"help_text": _("复述：另一篇报道中的同一数据(编号)")}}
 
     @extend_schema_field(RefSerializer)
     def get_scope(self, figure):
+        if isinstance(figure, Mapping):  # figure_page_rows
+            pk = figure.get(f"{figure['scope_kind']}_id")
+            return {"id": pk, "name": figure["scope_name"]} if pk is not None else None
         if hasattr(figure, "scope_name"):  # figure_rows: the name was looked up with the row
             pk = getattr(figure, f"{figure.scope_kind}_id", None)
             return {"id": pk, "name": figure.scope_name} if pk is not None else None

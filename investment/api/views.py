@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
+from shangdang_portal.pagination import KeysFirstPagination
 from shangdang_portal.viewsets import PortalReadOnlyViewSet
 
 from ..campaigns import selectors as campaign_selectors
@@ -102,5 +103,12 @@ class FigureViewSet(PortalReadOnlyViewSet):
         (_("原文"), "quote"),
     ]
 
+    pagination_class = KeysFirstPagination
+
     def get_queryset(self):
         return source_selectors.figure_rows(user=self.request.user)
+
+    def page_rows(self, keys: list[int]) -> list[dict]:
+        # A list page is read by its keys (the filters and the order picked them); an export or one figure
+        # reads figure_rows itself.
+        return source_selectors.figure_page_rows(keys)

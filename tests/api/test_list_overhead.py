@@ -21,7 +21,7 @@ from projects.filtersets import ProjectFilterSet
 from projects.models import Category
 from shangdang_portal.filtering import PortalFilterBackend
 from tests.api.conftest import ROLES
-from tests.factories import BatchFactory, MilestoneFactory, ProjectFactory
+from tests.factories import BatchFactory, FigureFactory, MilestoneFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,10 +79,27 @@ def test_a_project_model_is_refused_by_the_row_serializer(world):
         ProjectSerializer(world["public"]).data  # noqa: B018 - the read is the test
 
 
-def test_figure_rows_are_written_as_drf_writes_them(world):
-    figures = list(source_selectors.figure_rows(user=AnonymousUser()))
-    assert figures
-    assert FigureSerializer(figures, many=True).data == DrfFigureSerializer(figures, many=True).data
+@pytest.mark.parametrize("role", ["anonymous", "official"])
+def test_figure_rows_are_written_as_drf_writes_them(world, accounts, role):
+    user = accounts.get(role, AnonymousUser())
+    restated = FigureFactory(
+        source_report=world["report"],
+        restates=world["figure"],
+        scope_kind="project",
+        region=None,
+        project=world["public"],
+    )
+    figures = list(source_selectors.figure_rows(user=user))
+    assert len(figures) >= 2
+    expected = DrfFigureSerializer(figures, many=True).data
+    assert FigureSerializer(figures, many=True).data == expected
+    # A page of figures read as values by their keys writes the same rows.
+    rows = source_selectors.figure_page_rows([figure.pk for figure in figures])
+    assert FigureSerializer(rows, many=True).data == expected
+    assert DrfFigureSerializer(rows, many=True).data == expected
+    written = {row["id"]: row for row in expected}
+    assert written[restated.pk]["restates"] == world["figure"].pk
+    assert written[restated.pk]["scope"] == {"id": world["public"].pk, "name": world["public"].name}
 
 
 def test_each_use_of_a_serializer_has_its_own_fields():
@@ -141,3 +158,16 @@ def test_an_anonymous_list_built_once_still_reads_todays_rows(world):
     added = ProjectFactory(name="后来的项目", region=world["district"])
     after = {p.pk for p in selectors.project_list(user=AnonymousUser())}
     assert after == before | {added.pk}
+
+
+def test_each_use_of_a_filterset_has_filters_of_its_own(world):
+    queryset = selectors.project_list(user=AnonymousUser())
+    one = ProjectFilterSet({"q": "光伏"}, queryset=queryset)
+    two = ProjectFilterSet({"q": "储备"}, queryset=queryset)
+    base = ProjectFilterSet.base_filters["q"]
+    assert one.filters["q"] is not two.filters["q"] and one.filters["q"] is not base
+    assert one.filters["q"].parent is one and one.filters["q"].model is queryset.model
+    assert one.filters["q"].extra is not base.extra
+    assert one.filters["q"].filter.f is one.filters["q"]  # its search method is called on its own FilterSet
+    assert list(one.qs) == [world["public"]]
+    assert list(two.qs) == []  # the private projects are not the anonymous caller's

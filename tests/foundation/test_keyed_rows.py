@@ -63,6 +63,7 @@ def test_each_read_is_one_logged_query():
     with CaptureQueriesContext(connection) as queries:
         rows([p.pk for p in projects])
     assert len(queries) == 1
+    assert '"projects_project"' in queries[0]["sql"]  # logged as any query is, prepared or not
 
 
 @pytest.mark.postgres
