@@ -36,32 +36,55 @@ class QuickRows:
                     field.source_attrs[0]
                     if len(field.source_attrs) == 1 and type(field).get_attribute is Field.get_attribute
                     else None,
+                    _writer(field),
                 )
                 for field in self._readable_fields
             ]
-        row = instance if isinstance(instance, Mapping) else None
         ret = {}
-        missing = object()
-        for name, field, attr in plan:
-            attribute = missing
-            if attr is not None:
-                if row is not None:
-                    attribute = row.get(attr, missing)
+        if isinstance(instance, Mapping):
+            # A values row: the common case of a list page, kept to a lookup and a conversion per field.
+            for name, field, attr, write in plan:
+                value = instance.get(attr, _MISSING) if attr is not None else _MISSING
+                if value is _MISSING or callable(value):
+                    self._drf_field(ret, name, field, instance)
                 else:
-                    try:
-                        attribute = getattr(instance, attr)
-                    except Exception:  # noqa: BLE001 - DRF's own lookup below decides what a failed read means
-                        attribute = missing
-                if callable(attribute):
-                    attribute = missing
-            if attribute is missing:
+                    ret[name] = None if value is None else write(value)
+            return ret
+        for name, field, attr, write in plan:
+            value = _MISSING
+            if attr is not None:
                 try:
-                    attribute = field.get_attribute(instance)
-                except SkipField:
-                    continue
-            check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
-            ret[name] = None if check_for_none is None else field.to_representation(attribute)
+                    value = getattr(instance, attr)
+                except Exception:  # noqa: BLE001 - DRF's own lookup below decides what a failed read means
+                    value = _MISSING
+            if value is _MISSING or callable(value):
+                self._drf_field(ret, name, field, instance)
+            else:
+                ret[name] = None if value is None else write(value)
         return ret
+
+    @staticmethod
+    def _drf_field(ret: dict, name: str, field, instance) -> None:
+        """The field as DRF's Serializer.to_representation writes it."""
+        try:
+            attribute = field.get_attribute(instance)
+        except SkipField:
+            return
+        check_for_none = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+        ret[name] = None if check_for_none is None else field.to_representation(attribute)
+
+
+_MISSING = object()
+
+
+def _writer(field):
+    """field.to_representation, or the builtin it amounts to for DRF's plain text and integer fields."""
+    method = type(field).to_representation
+    if method is serializers.CharField.to_representation:
+        return str
+    if method is serializers.IntegerField.to_representation:
+        return int
+    return field.to_representation
 
 
 class FieldsOnce(QuickRows):
