@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from parks.selectors import park_rows, park_tree_totals
+from shangdang_portal.pagination import KeysFirstPaginator
 from shangdang_portal.permissions import can_filter_synthetic
 
 from . import selectors
@@ -19,12 +19,15 @@ PRIMARY_FILTERS = ["q", "region", "park", "pool", "signal", "ordering"]
 
 
 def project_list(request):
-    filterset = ProjectFilterSet(request.GET, queryset=selectors.project_list(user=request.user))
+    # The table shows a project's own columns and its region, park and company: the API's milestones, reports
+    # and totals are not read for it.
+    filterset = ProjectFilterSet(request.GET, queryset=selectors.project_page(user=request.user))
     if not can_filter_synthetic(request.user):
         filterset.filters.pop("is_synthetic")
     # Bad values are shown on their fields and list nothing, rather than silently listing everything.
     queryset = filterset.qs if filterset.is_valid() else Project.objects.none()
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    queryset = queryset.select_related("region", "park", "company")
+    page = KeysFirstPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     export = query.copy()
