@@ -204,7 +204,11 @@ class ProjectSignal(models.Model):
         verbose_name = _("项目亮灯")
         verbose_name_plural = _("项目亮灯")
         ordering = ["-as_of", "project"]
-        indexes = [models.Index(fields=["campaign_year", "as_of", "signal"])]
+        indexes = [
+            models.Index(fields=["campaign_year", "as_of", "signal"]),
+            # The briefing's laggards, red before yellow and furthest behind first: its first rows in order.
+            models.Index(fields=["campaign_year", "as_of", "signal", "gap_points"], name="signal_laggards"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "campaign_year", "as_of"], name="project_signal_once"),
         ]
