@@ -5,24 +5,40 @@ first: the ordering and the filters run over the keys alone and the LIMIT comes 
 annotations and the prefetches, which then run for the page's rows only."""
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Subquery, Value
 from rest_framework.pagination import PageNumberPagination
+
+MERGED_PAGES = 1_000_000
+
+
+def _plain(queryset) -> bool:
+    """A queryset of model rows with nothing that changes what a row is (a union, DISTINCT, values())."""
+    return (
+        isinstance(queryset, QuerySet)
+        and not queryset.query.combinator
+        and not queryset.query.distinct
+        and not queryset.query.values_select
+        and queryset._fields is None
+    )
 
 
 def keys_first(queryset, bottom: int, top: int):
     """The rows bottom..top of an ordered queryset, in one query whose inner part picks their keys (ordered,
     filtered, limited) before the outer part joins and annotates those rows alone. Anything that is not a
     plain queryset of model rows (a list, values(), a union, DISTINCT) is sliced as it is."""
-    if (
-        not isinstance(queryset, QuerySet)
-        or queryset.query.combinator
-        or queryset.query.distinct
-        or queryset.query.values_select
-        or queryset._fields is not None
-    ):
+    if not _plain(queryset):
         return queryset[bottom:top]
     keys = queryset.values("pk")[bottom:top]
     return queryset.filter(pk__in=keys)
+
+
+def keys_and_total(queryset, bottom: int, top: int) -> tuple[list, int | None]:
+    """The keys of rows bottom..top of a plain ordered queryset and the number of all its rows, in one query
+    (the total a scalar subquery beside the keys): a list page's count and keys were two round trips, each
+    built and compiled apart. The total is None when the slice holds no row to carry it."""
+    total = queryset.order_by().values(_one=Value(1)).annotate(_n=Count("pk")).values("_n")
+    found = list(queryset.annotate(_total=Subquery(total)).values_list("pk", "_total")[bottom:top])
+    return [key for key, _ in found], (found[0][1] if found else None)
 
 
 class KeysFirstPaginator(Paginator):
@@ -31,15 +47,35 @@ class KeysFirstPaginator(Paginator):
         self.rows = rows
 
     def page(self, number):
+        if self.rows is not None:
+            return self._rows_page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if self.rows is not None:
-            keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-            return self._get_page(self.rows(keys), number, self)
         return self._get_page(keys_first(self.object_list, bottom, top), number, self)
+
+    def _rows_page(self, number):
+        # The count is not asked first: it comes with the page's keys, unless it is known already (a request
+        # for the last page), the queryset is not plain, or the page is empty (then validate_number counts, to
+        # tell an empty list's first page from a page past the end).
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = self.validate_number(number)  # raises PageNotAnInteger as Django's paginator does
+        # A page number past any real list (an offset the database would refuse) is told apart by the count.
+        if 1 <= number <= MERGED_PAGES and "count" not in self.__dict__ and _plain(self.object_list):
+            bottom = (number - 1) * self.per_page
+            keys, total = keys_and_total(self.object_list, bottom, bottom + self.per_page)
+            if total is not None:
+                self.__dict__["count"] = total  # the cached_property Paginator.count
+            number = self.validate_number(number)
+        else:
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        return self._get_page(self.rows(keys), number, self)
 
 
 class PortalPagination(PageNumberPagination):

@@ -209,3 +209,26 @@ def test_figure_scopes_read_with_the_row_equal_the_scope_objects(world, api_clie
     for row in rows:
         scope = Figure.objects.get(pk=row["id"]).scope
         assert row["scope"] == {"id": scope.pk, "name": scope.name}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("endpoint", ["project", "figure"])
+def test_a_page_brings_its_count_with_its_keys(register, world, api_client_as, endpoint):
+    client = api_client_as("anonymous")
+    url = reverse(f"api:{endpoint}-list")
+    whole = client.get(url, {"page_size": 200}).json()
+    assert whole["count"] == len(whole["results"]) > 0
+    client.get(url, {"page_size": 1})  # warm per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url, {"page_size": 1})
+    assert first.json()["count"] == whole["count"]
+    counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert len(counted) == 1 and "LIMIT" in counted[0]  # the count rode with the page's keys
+    last = client.get(url, {"page_size": 1, "page": "last"}).json()
+    assert last["count"] == whole["count"] and last["results"][0]["id"] == whole["results"][-1]["id"]
+    assert client.get(url, {"page_size": 1, "page": whole["count"]}).json()["next"] is None
+    for page in (whole["count"] + 1, 10**30, 0, -1, "abc", "1.5"):
+        answer = client.get(url, {"page_size": 1, "page": page})
+        assert answer.status_code == 404, page
+    empty = client.get(url, {"q": "没有这样的名称"})
+    assert empty.json() == {"count": 0, "next": None, "previous": None, "results": []}
