@@ -36,7 +36,9 @@ def keys_and_total(queryset, bottom: int, top: int) -> tuple[list, int | None]:
     """The keys of rows bottom..top of a plain ordered queryset and the number of all its rows, in one query
     (the total a scalar subquery beside the keys): a list page's count and keys were two round trips, each
     built and compiled apart. The total is None when the slice holds no row to carry it."""
-    total = queryset.order_by().values(_one=Value(1)).annotate(_n=Count("pk")).values("_n")
+    # COUNT(*), as QuerySet.count() asks: counting a column would read it from every row, where the filters'
+    # indexes alone answer a count of rows.
+    total = queryset.order_by().values(_one=Value(1)).annotate(_n=Count("*")).values("_n")
     found = list(queryset.annotate(_total=Subquery(total)).values_list("pk", "_total")[bottom:top])
     return [key for key, _ in found], (found[0][1] if found else None)
 
