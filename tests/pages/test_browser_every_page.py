@@ -16,6 +16,7 @@ from investment.models import CampaignYear, SourceReport
 from projects.models import Notification, Project
 from projects.progress import selectors, services
 from shangdang_portal import roles
+from shangdang_portal.models import ExportJob
 from tests.factories import ProgressReportFactory, UserFactory
 from tests.ledger.builders import realistic_ledger
 
@@ -74,6 +75,13 @@ def _portal(admin) -> dict[str, list[Visit]]:
     year = CampaignYear.objects.order_by("-year").first().year
     project = Project.objects.filter(pool="construction").order_by("name").first()
     source = SourceReport.objects.order_by("pk").first()
+    # A large export's waiting page as an anonymous caller sees it while the file is written, and when it failed.
+    exporting = {
+        status: ExportJob.objects.create(
+            view="projects.api.views.ProjectViewSet", format="xlsx", filename="projects", status=status, rows=120_000
+        )
+        for status in (ExportJob.Status.RUNNING, ExportJob.Status.FAILED)
+    }
     return {
         "": [
             Visit("overview", f"/?year={year}"),
@@ -90,6 +98,8 @@ def _portal(admin) -> dict[str, list[Visit]]:
             Visit("briefing", f"/briefing/?year={year}"),
             Visit("screen", f"/screen/?year={year}", framed=False),
             Visit("not-found", "/no-such-page/", 404),
+            Visit("export-waiting", f"/exports/{exporting[ExportJob.Status.RUNNING].pk}/"),
+            Visit("export-failed", f"/exports/{exporting[ExportJob.Status.FAILED].pk}/"),
         ],
         "tian": [
             Visit("my-projects", "/progress/"),
