@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
@@ -273,16 +273,18 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
     now = timezone.now()
     for key in sorted(keys):  # one order for every run, so two runs locking the same scopes cannot deadlock
         differences = {name: n for (scope, name), n in moves.items() if scope == key and n}
-        row = stored.get(key)
-        if row is None:  # a scope that had no project yet
-            kind, node = key
-            row = stored[key] = ScopeTally(scope_kind=kind, computed_at=now, **day, **{f"{kind}_id": node})
-            for name, n in differences.items():
-                setattr(row, name, n)
-            row.save()
-            continue
+        kind, node = key
+        if key not in stored:  # a scope that had no project yet
+            try:
+                with transaction.atomic():  # a savepoint: a failed insert leaves the run's transaction usable
+                    ScopeTally.objects.create(
+                        scope_kind=kind, computed_at=now, **day, **{f"{kind}_id": node}, **differences
+                    )
+                continue
+            except IntegrityError:
+                pass  # another change created the scope's row first (its insert waited for it): add to that row
         # The difference is added in SQL (x = x + d), so two changes landing together both count.
-        ScopeTally.objects.filter(pk=row.pk).update(
+        ScopeTally.objects.filter(scope_kind=kind, **day, **{f"{kind}_id": node}).update(
             **{name: F(name) + n for name, n in differences.items()}, computed_at=now
         )
     # Read back after the updates: what another project's change added meanwhile is in them too.

@@ -158,3 +158,31 @@ def test_the_full_run_reports_a_tampered_stored_sum_as_drift(world, caplog):
     # repaired: the next run finds nothing
     rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
     assert RollupRun.objects.latest("started_at").drift_rows == 0
+
+
+@pytest.mark.django_db
+def test_a_scope_row_another_change_created_first_is_added_to(world, monkeypatch):
+    """Two changes under a scope that has no row yet both read it as missing; the second one's insert fails
+    on the row the first created and adds its difference to that row instead."""
+    from investment.rollups import run
+
+    rnd = random.Random(5)
+    projects = populate(world, rnd)
+    rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
+    real, calls = run.stored_sums, []
+
+    def read_before_the_other_insert(**kwargs):
+        stored = real(**kwargs)
+        calls.append(kwargs)
+        return {key: row for key, row in stored.items() if key[0] != "region"} if len(calls) == 1 else stored
+
+    monkeypatch.setattr(run, "stored_sums", read_before_the_other_insert)
+    touched = projects[0]
+    report(touched, d("2025-06-01"), Decimal("777.77"))
+    rollup_for_project(project_id=touched.pk, as_of=d(AS_OF))
+    assert calls, "the delta read the stored sums"
+    incremental = snapshot()
+    monkeypatch.setattr(run, "stored_sums", real)
+    full = rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
+    assert sum(full.rows.values()) == 0, full.rows
+    assert snapshot() == incremental
