@@ -75,8 +75,26 @@ def rollup_year(
     """The full roll-up of one campaign year at one date, from scratch; rows of that date no longer produced
     are removed and only rows that changed are written. Where the date's rows were already stored (kept by
     the incremental path), every row it had to write is drift: logged and kept in a RollupRun."""
-    started, clock = timezone.now(), time.perf_counter()
     as_of = as_of or default_as_of(campaign_year.year)
+    with transaction.atomic():
+        take_turns(campaign_year, as_of)
+        return _rollup_year(campaign_year=campaign_year, as_of=as_of, progress=progress)
+
+
+def take_turns(campaign_year: CampaignYear, as_of: dt.date) -> None:
+    """Full runs and single projects' deltas of one date take turns, each holding the date until its
+    transaction ends. A delta committed while a full run was summing would otherwise be overwritten by the
+    full run's older sums (the next full run would find and log the drift); a delta that waits applies its
+    difference to the full run's rows instead. On PostgreSQL a transaction-level advisory lock on (campaign
+    year, date); SQLite lets one transaction write at a time anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [campaign_year.pk, as_of.toordinal()])
+
+
+def _rollup_year(*, campaign_year: CampaignYear, as_of: dt.date, progress: Callable[[str], None]) -> RollupSummary:
+    started, clock = timezone.now(), time.perf_counter()
     summary, tree = RollupSummary(), ScopeTree()
     reconciled = ScopeTally.objects.filter(campaign_year=campaign_year, as_of=as_of).exists()
     indicators = Indicator.objects.in_bulk(field_name="code")
@@ -238,6 +256,7 @@ def project_delta(*, project_id: int, campaign_year: CampaignYear, as_of: dt.dat
     added to the stored sums of the scopes above it (its region chain and park chain: O(depth) rows), and
     those scopes' derived rows written again where they changed."""
     summary, day = RollupSummary(), {"campaign_year": campaign_year, "as_of": as_of}
+    take_turns(campaign_year, as_of)
     old = _tally_of(project_id=project_id, **day, lock=True)
     old_signal = ProjectSignal.objects.filter(project_id=project_id, **day).values_list("signal", flat=True).first()
     summary.rows["project tallies"] = tally_projects(**day, project_ids=[project_id])

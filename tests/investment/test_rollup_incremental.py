@@ -186,3 +186,48 @@ def test_a_scope_row_another_change_created_first_is_added_to(world, monkeypatch
     full = rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
     assert sum(full.rows.values()) == 0, full.rows
     assert snapshot() == incremental
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_delta_that_lands_during_a_full_run_waits_for_it_and_is_kept(monkeypatch):
+    """A report approved while a full run is summing: its delta waits for the full run's transaction, then
+    adds its difference to the full run's rows, so the next full run finds nothing to correct."""
+    import threading
+
+    from django.db import connection
+
+    from investment.rollups import run
+
+    from .builders import world as build_world
+
+    world = build_world()
+    projects = populate(world, random.Random(7))
+    rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
+    real_sums, finished = run.scope_sums, threading.Event()
+
+    def approve_and_roll_up():
+        try:
+            report(projects[1], d("2025-06-01"), Decimal("4321.00"))
+            rollup_for_project(project_id=projects[1].pk, as_of=d(AS_OF))
+            finished.set()
+        finally:
+            connection.close()
+
+    def sums_while_another_change_lands(**kwargs):
+        sums = real_sums(**kwargs)  # read before the report below exists
+        other = threading.Thread(target=approve_and_roll_up)
+        other.start()
+        other.join(timeout=1.5)
+        waited.append(not finished.is_set())  # the delta could not finish while this run held the date
+        threads.append(other)
+        return sums
+
+    waited, threads = [], []
+    monkeypatch.setattr(run, "scope_sums", sums_while_another_change_lands)
+    rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
+    monkeypatch.setattr(run, "scope_sums", real_sums)
+    threads[0].join(timeout=30)
+    assert finished.is_set() and waited == [True]
+    again = rollup_year(campaign_year=world["year"], as_of=d(AS_OF))
+    assert sum(again.rows.values()) == 0, again.rows  # no drift: the delta was applied after the full run
