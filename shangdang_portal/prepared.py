@@ -5,10 +5,13 @@ rows read by their keys) spends most of its time in the planner. Django's own Po
 parameters on the client and cannot prepare, so on PostgreSQL this opens a psycopg cursor that binds on the
 server and prepares every statement, on Django's connection (inside whatever transaction is open) and inside
 Django's cursor wrapper (errors, execute wrappers and the query log as for any other query). Connections
-persist (CONN_MAX_AGE), so the plan serves many requests. Elsewhere it is Django's plain cursor."""
+persist (CONN_MAX_AGE), so the plan serves many requests. Elsewhere, or with PREPARED_STATEMENTS off, it is
+Django's plain cursor."""
 
 from contextlib import contextmanager
 from types import SimpleNamespace
+
+from django.conf import settings
 
 # psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
 PREPARE_THRESHOLD = 5
@@ -16,7 +19,7 @@ PREPARE_THRESHOLD = 5
 
 @contextmanager
 def prepared_cursor(connection):
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             yield cursor
         return

@@ -101,6 +101,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # restarted database costs one failed check, not a failed request. 0 closes it after every request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The few hot statements that are costly to plan (a list's rows by key, the overview's data stamp) are
+# prepared once per connection on PostgreSQL (shangdang_portal/prepared.py). Off for a connection pooler that
+# cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite waits for a writer instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

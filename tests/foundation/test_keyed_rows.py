@@ -75,7 +75,23 @@ def test_on_postgresql_the_statement_is_prepared_once_and_reused():
     with prepared_cursor(connection) as cursor:
         cursor.execute(
             "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['SELECT "projects_project"."id" AS "id", "projects_project"."name" AS "name"%'],
+            ['SELECT "projects_project"."id" AS "id", "projects_project"."name" AS "name" FROM %'],
         )
         (runs,) = cursor.fetchone()
     assert runs == len(projects)
+
+
+@pytest.mark.postgres
+def test_prepared_statements_can_be_turned_off(settings):
+    settings.PREPARED_STATEMENTS = False
+    project = ProjectFactory()
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    rows = KeyedRows(lambda: Project.objects.values("id", "code"))
+    assert rows([project.pk]) == [{"id": project.pk, "code": project.code}]
+    assert prepared() == before
