@@ -302,11 +302,17 @@ def _same_json(portal: str, floor: str, path: str, headers: dict) -> None:
         raise SystemExit(f"{path}: the floor's JSON differs from the portal's\n  " + "\n  ".join(differences))
 
 
+# Warm-up requests per side and path before timing: enough for every gunicorn worker to have run the path a
+# few times (its compiled queries, and PostgreSQL's plans of its prepared statements, which are planned anew
+# for the first five runs on each connection before a generic plan is kept).
+WARM_UP = 12
+
+
 def _interleaved(pairs: list[tuple[str, str, dict]], requests: int) -> list[tuple[dict, dict]]:
     """Each (portal URL, floor URL, headers) timed in alternation, warm-up first: (portal, floor) stats."""
     results = []
     for portal, floor, headers in pairs:
-        for _ in range(2):
+        for _ in range(WARM_UP):
             _get(portal, headers)
             _get(floor, headers)
         times: tuple[list, list] = ([], [])

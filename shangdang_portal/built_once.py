@@ -19,4 +19,8 @@ def for_anonymous(name: str, user, build: Callable[[], QuerySet]) -> QuerySet:
     queryset = _built.get(name)
     if queryset is None:
         queryset = _built[name] = build()
-    return queryset.all()
+    clone = queryset.all()
+    # Marks this very object (any queryset method returns a new one, unmarked): PortalFilterBackend carries
+    # the mark over when it only orders, and a page of such a list reuses its compiled SQL (pagination.py).
+    clone.built_once = name
+    return clone

@@ -186,8 +186,12 @@ class PortalFilterBackend(DjangoFilterBackend):
         asked = [key for key in request.query_params if key not in NOT_FILTERS or key in filters]
         if asked or not answers_empty_alone(filterset_class):
             return super().filter_queryset(request, queryset, view)
+        built_once = getattr(queryset, "built_once", None)
         queryset = queryset.all()
         for filter_ in filters.values():
             if isinstance(filter_, StableOrderingFilter):
                 queryset = filter_.filter(queryset, None)
+        if built_once is not None:
+            # The same anonymous base in the FilterSet's default order: the same query on every request.
+            queryset.built_once = f"{built_once}:{filterset_class.__module__}.{filterset_class.__qualname__}"
         return queryset

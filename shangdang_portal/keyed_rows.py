@@ -11,10 +11,12 @@ would give."""
 import json
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql import Query
 
 from .prepared import prepared_cursor
 
@@ -28,6 +30,36 @@ class _Keys(list):
     """The placeholder parameter the query is compiled with; its place in the parameters takes the keys."""
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """A values() or values_list() query compiled to SQL, run again with the same or new parameters."""
+
+    query: Query
+    sql: str
+    params: tuple
+    names: list[str]
+    columns: list
+
+    @classmethod
+    def of(cls, queryset: QuerySet, using: str) -> "Compiled":
+        query = queryset.query
+        compiler = query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        columns = [column for column, _, _ in compiler.select[: len(names)]]
+        return cls(query, sql, tuple(params), names, columns)
+
+    def rows(self, using: str, params=None) -> list[tuple]:
+        """The rows as tuples, converted as Django converts them (prepared on PostgreSQL, prepared_cursor)."""
+        connection = connections[using]
+        with prepared_cursor(connection) as cursor:
+            cursor.execute(self.sql, self.params if params is None else params)
+            rows = cursor.fetchall()
+        compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
+        converters = compiler.get_converters(self.columns)
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
 class KeyedRows:
     """`rows(keys)`: the rows of `build()` (a values() queryset) whose `key` is one of `keys`, as dicts, in the
     queryset's order. `build` must give the same query every time it is called (no time, user or setting read
@@ -36,40 +68,45 @@ class KeyedRows:
     def __init__(self, build: Callable[[], QuerySet], key: str = "pk"):
         self.build = build
         self.key = key
-        self._compiled: dict[tuple[str, str], tuple] = {}
+        self._compiled: dict[tuple[str, str], tuple[Compiled, int]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, keys: Sequence[int], *, using: str = "default") -> list[dict]:
         keys = list(keys)
         if not keys:
             return []
-        connection = connections[using]
-        compiled = self._compiled.get((using, connection.vendor))
+        vendor = connections[using].vendor
+        compiled = self._compiled.get((using, vendor))
         if compiled is None:
             with self._lock:
-                compiled = self._compiled[(using, connection.vendor)] = self._compile(using)
-        query, sql, params, at, names, columns = compiled
-        params = list(params)
-        params[at] = keys if connection.vendor == "postgresql" else json.dumps(keys)
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        compiler = connection.ops.compiler("SQLCompiler")(query, connection, using)
-        converters = compiler.get_converters(columns)
-        if converters:
-            rows = compiler.apply_converters(rows, converters)
-        return [dict(zip(names, row, strict=True)) for row in rows]
+                compiled = self._compiled[(using, vendor)] = self._compile(using, vendor)
+        query, at = compiled
+        params = list(query.params)
+        params[at] = keys if vendor == "postgresql" else json.dumps(keys)
+        return [dict(zip(query.names, row, strict=True)) for row in query.rows(using, params)]
 
-    def _compile(self, using: str) -> tuple:
-        vendor = connections[using].vendor
+    def _compile(self, using: str, vendor: str) -> tuple[Compiled, int]:
         if vendor not in _KEYS:
             raise NotImplementedError(f"KeyedRows does not know how to pass keys to {vendor}")
         placeholder = _Keys()
         queryset = self.build().filter(**{f"{self.key}__in": RawSQL(_KEYS[vendor], [placeholder])})
-        query = queryset.query
-        compiler = query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
-        (at,) = [i for i, param in enumerate(params) if param is placeholder]
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
-        columns = [column for column, _, _ in compiler.select[: len(names)]]
-        return query, sql, tuple(params), at, names, columns
+        compiled = Compiled.of(queryset, using)
+        (at,) = [i for i, param in enumerate(compiled.params) if param is placeholder]
+        return compiled, at
+
+
+# Compiled once per key (see rows_once); a bound on how many are kept, as page numbers and sizes vary.
+_ONCE: dict[tuple, Compiled] = {}
+ONCE_KEPT = 512
+
+
+def rows_once(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
+    """The rows of `build()` (a values_list() queryset), its SQL compiled the first time `key` is asked for:
+    the caller vouches that `key` names one query, parameters and all (an unfiltered list's page)."""
+    connection_key = (using, connections[using].vendor, *key)
+    compiled = _ONCE.get(connection_key)
+    if compiled is None:
+        if len(_ONCE) >= ONCE_KEPT:
+            _ONCE.clear()
+        compiled = _ONCE[connection_key] = Compiled.of(build(), using)
+    return compiled.rows(using)

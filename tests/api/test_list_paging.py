@@ -232,3 +232,26 @@ def test_a_page_brings_its_count_with_its_keys(register, world, api_client_as, e
         assert answer.status_code == 404, page
     empty = client.get(url, {"q": "没有这样的名称"})
     assert empty.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+@pytest.mark.django_db
+def test_an_unfiltered_anonymous_page_reuses_its_compiled_query_and_reads_todays_rows(register, world, api_client_as):
+    from shangdang_portal import built_once, keyed_rows
+
+    client = api_client_as("anonymous")
+    url = reverse("api:project-list")
+    first = client.get(url, {"page_size": 3}).json()
+    compiled = [key for key in keyed_rows._ONCE if "keys_and_total" in key and key[-2:] == (0, 3)]
+    assert any("project_page" in str(key) for key in compiled)
+    added = ProjectFactory(name="一个新项目", region=world["district"])  # sorts first by name
+    again = client.get(url, {"page_size": 3}).json()
+    assert again["count"] == first["count"] + 1 and again["results"][0]["id"] == added.pk
+    assert [row["id"] for row in again["results"]] == list(
+        selectors.project_page(user=None).values_list("pk", flat=True)[:3]
+    )
+    # Filtered, or changed after it was handed out, a list is not the built-once query and is not marked.
+    marked = built_once.for_anonymous("project_page", None, lambda: Project.objects.none())
+    assert marked.built_once == "project_page"
+    assert not hasattr(marked.filter(pk=added.pk), "built_once")
+    filtered = client.get(url, {"page_size": 3, "category": "service"}).json()
+    assert {row["category"] for row in filtered["results"]} == {"service"}
