@@ -132,8 +132,7 @@ def project_rows(keys: list[int], *, user) -> list[dict]:
     Read as values in a fixed number of queries whatever the number of keys: building a model instance for
     each project, related object, milestone and report, and the prefetch machinery around them, took a list
     request longer than the database took to answer it."""
-    by_id = {row["id"]: row for row in _PROJECT_ROWS(keys)}
-    rows = [by_id[key] for key in keys if key in by_id]
+    rows = _PROJECT_ROWS.in_order(keys)
     if not rows:
         return rows
     ids = [row["id"] for row in rows]

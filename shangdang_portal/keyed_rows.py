@@ -85,6 +85,12 @@ class KeyedRows:
         params[at] = keys if vendor == "postgresql" else json.dumps(keys)
         return [dict(zip(query.names, row, strict=True)) for row in query.rows(using, params)]
 
+    def in_order(self, keys: Sequence[int], *, using: str = "default") -> list[dict]:
+        """The rows of `keys` (keyed by the queryset's primary key) in the order of `keys`, as a page lists
+        them; a key with no row is left out."""
+        by_key = {row["id"]: row for row in self(keys, using=using)}
+        return [by_key[key] for key in keys if key in by_key]
+
     def _compile(self, using: str, vendor: str) -> tuple[Compiled, int]:
         if vendor not in _KEYS:
             raise NotImplementedError(f"KeyedRows does not know how to pass keys to {vendor}")

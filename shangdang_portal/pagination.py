@@ -2,7 +2,8 @@
 
 A list whose rows are wide or joined (a report with its project, users and totals) picks its page's keys
 first: the ordering and the filters run over the keys alone and the LIMIT comes before the joins, the
-annotations and the prefetches, which then run for the page's rows only."""
+annotations and the prefetches, which then run for the page's rows only. A view that reads its rows itself
+(`page_rows(keys)`) is given the page's keys, fetched with the list's count in one query."""
 
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Subquery, Value
@@ -10,6 +11,8 @@ from rest_framework.pagination import PageNumberPagination
 
 from .keyed_rows import rows_once
 
+# The highest page number whose keys are asked with the count; past it (an offset the database would refuse)
+# the count alone tells the page is empty.
 MERGED_PAGES = 1_000_000
 
 
@@ -38,10 +41,10 @@ def keys_and_total(queryset, bottom: int, top: int) -> tuple[list, int | None]:
     """The keys of rows bottom..top of a plain ordered queryset and the number of all its rows, in one query
     (the total a scalar subquery beside the keys): a list page's count and keys were two round trips, each
     built and compiled apart. The total is None when the slice holds no row to carry it."""
-    # COUNT(*), as QuerySet.count() asks: counting a column would read it from every row, where the filters'
-    # indexes alone answer a count of rows.
 
     def build():
+        # COUNT(*), as QuerySet.count() asks: counting a column would read it from every row, where the
+        # filters' indexes alone answer a count of rows.
         total = queryset.order_by().values(_one=Value(1)).annotate(_n=Count("*")).values("_n")
         return queryset.annotate(_total=Subquery(total)).values_list("pk", "_total")[bottom:top]
 
@@ -76,7 +79,6 @@ class KeysFirstPaginator(Paginator):
             number = int(number)
         except (TypeError, ValueError):
             number = self.validate_number(number)  # raises PageNotAnInteger as Django's paginator does
-        # A page number past any real list (an offset the database would refuse) is told apart by the count.
         if 1 <= number <= MERGED_PAGES and "count" not in self.__dict__ and _plain(self.object_list):
             bottom = (number - 1) * self.per_page
             keys, total = keys_and_total(self.object_list, bottom, bottom + self.per_page)

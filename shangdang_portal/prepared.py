@@ -11,10 +11,23 @@ Django's plain cursor."""
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+import psycopg
 from django.conf import settings
 
 # psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
 PREPARE_THRESHOLD = 5
+
+
+class PreparingCursor(psycopg.Cursor):
+    """Binds on the server and prepares every statement it runs."""
+
+    def execute(self, query, params=None, **kwargs):
+        kwargs.setdefault("prepare", True)
+        result = super().execute(query, params, **kwargs)
+        if self._query is None:
+            # Django's query log reads the statement from here; a prepared run leaves it empty.
+            self._query = SimpleNamespace(query=query.encode() if isinstance(query, str) else query)
+        return result
 
 
 @contextmanager
@@ -23,17 +36,6 @@ def prepared_cursor(connection):
         with connection.cursor() as cursor:
             yield cursor
         return
-    import psycopg
-
-    class PreparingCursor(psycopg.Cursor):
-        def execute(self, query, params=None, **kwargs):
-            kwargs.setdefault("prepare", True)
-            result = super().execute(query, params, **kwargs)
-            if self._query is None:
-                # Django's query log reads the statement from here; a prepared run leaves it empty.
-                self._query = SimpleNamespace(query=query.encode() if isinstance(query, str) else query)
-            return result
-
     connection.ensure_connection()
     # Django opens its connections with prepared statements turned off (prepare_threshold None), which psycopg
     # honours even when a statement asks to be prepared. Django's own cursors bind on the client and never

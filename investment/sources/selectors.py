@@ -101,10 +101,9 @@ _FIGURE_ROWS = KeyedRows(
 def figure_page_rows(keys: list[int]) -> list[dict]:
     """The figures of `keys` (ids the caller may see: figure_rows', filtered and sliced), in that order, as
     dicts of their columns, `source_report` as {id, title, published_on}, `indicator` as {code, name_zh} or
-    None and `scope_name` as figure_rows gives it: a page of figures
-    without building a model instance for each figure, report and indicator."""
-    by_id = {row["id"]: row for row in _FIGURE_ROWS(keys)}
-    rows = [by_id[key] for key in keys if key in by_id]
+    None and `scope_name` as figure_rows gives it: a page of figures without building a model instance for
+    each figure, report and indicator."""
+    rows = _FIGURE_ROWS.in_order(keys)
     for row in rows:
         row["source_report"] = {
             "id": row.pop("source_report_id"),

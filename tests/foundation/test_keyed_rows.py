@@ -38,6 +38,8 @@ def test_rows_equal_those_values_gives_for_the_same_keys():
         expected = list(Project.objects.filter(pk__in=keys).order_by("name").values(*COLUMNS))
         assert rows(keys) == expected
         assert rows(keys)[0]["aliases"] == expected[0]["aliases"]  # JSON read back as lists, not text
+    backwards = [p.pk for p in reversed(projects)] + [987654321]
+    assert [row["id"] for row in rows.in_order(backwards)] == backwards[:-1]  # a page's order; unknown keys left out
 
 
 def test_rows_keyed_by_another_column():
