@@ -27,7 +27,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from rest_framework.renderers import JSONRenderer
+
+from .renderers import PortalJSONRenderer
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 1000
@@ -235,7 +236,7 @@ class ExportMixin:
     def perform_content_negotiation(self, request, force=False):
         # The export bypasses renderers; errors on an export URL (a bad filter) still answer in JSON.
         if self._export_format(request):
-            renderer = JSONRenderer()
+            renderer = PortalJSONRenderer()
             return renderer, renderer.media_type
         return super().perform_content_negotiation(request, force)
 

@@ -49,21 +49,45 @@ class Compiled:
         columns = [column for column, _, _ in compiler.select[: len(names)]]
         return cls(query, sql, tuple(params), names, columns)
 
-    def rows(self, using: str, params=None) -> list[tuple]:
-        """The rows as tuples, converted as Django converts them (prepared on PostgreSQL, prepared_cursor)."""
+    def rows(self, using: str, params=None, *, sql: str | None = None) -> list[tuple]:
+        """The rows as tuples, converted as Django converts them (prepared on PostgreSQL, prepared_cursor).
+        `sql` may run the query inside a larger statement whose rows begin with this query's columns."""
         connection = connections[using]
         with prepared_cursor(connection) as cursor:
-            cursor.execute(self.sql, self.params if params is None else params)
+            cursor.execute(self.sql if sql is None else sql, self.params if params is None else params)
             rows = cursor.fetchall()
         compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
         converters = compiler.get_converters(self.columns)
         return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 
+class PageKeys:
+    """A list page's keys as the query that picks them (filtered, ordered and sliced), not yet run: each key
+    selected as `_key` beside the whole list's count as `_total`. KeyedRows.in_order reads the page's rows in
+    that same statement, so a page costs the database one round trip; `keys` and `total` then hold what it
+    found (`total` is None when the page held no row). Anything else that reads the keys runs the query."""
+
+    def __init__(self, compiled: Compiled, using: str = "default"):
+        self.compiled = compiled
+        self.using = using
+        self.keys: list[int] | None = None
+        self.total: int | None = None
+
+    def found(self, pairs) -> None:
+        """What the query gave: (key, total) pairs in the page's order."""
+        self.keys = [key for key, _ in pairs]
+        self.total = pairs[0][1] if pairs else None
+
+    def __iter__(self):
+        if self.keys is None:
+            self.found(self.compiled.rows(self.using))
+        return iter(self.keys)
+
+
 class KeyedRows:
     """`rows(keys)`: the rows of `build()` (a values() queryset) whose `key` is one of `keys`, as dicts, in the
     queryset's order. `build` must give the same query every time it is called (no time, user or setting read
-    per call); what differs per caller belongs in the keys."""
+    per call); what differs per caller belongs in the keys. The rows must hold the key as "id"."""
 
     def __init__(self, build: Callable[[], QuerySet], key: str = "pk"):
         self.build = build
@@ -85,11 +109,33 @@ class KeyedRows:
         params[at] = keys if vendor == "postgresql" else json.dumps(keys)
         return [dict(zip(query.names, row, strict=True)) for row in query.rows(using, params)]
 
-    def in_order(self, keys: Sequence[int], *, using: str = "default") -> list[dict]:
+    def in_order(self, keys: Sequence[int] | PageKeys, *, using: str = "default") -> list[dict]:
         """The rows of `keys` (keyed by the queryset's primary key) in the order of `keys`, as a page lists
-        them; a key with no row is left out."""
+        them; a key with no row is left out. Given a page's PageKeys, its keys are picked in the same query."""
+        if isinstance(keys, PageKeys):
+            return self._page(keys)
         by_key = {row["id"]: row for row in self(keys, using=using)}
         return [by_key[key] for key in keys if key in by_key]
+
+    def _page(self, page: PageKeys) -> list[dict]:
+        # The keys' query is a common table expression that the rows' query reads its keys from. Its rows are
+        # numbered as that query returns them (in its ORDER BY, LIMIT applied), and the rows follow those
+        # numbers; the whole list's count rides on each row.
+        using = page.using
+        vendor = connections[using].vendor
+        compiled = self._compiled.get((using, vendor, PageKeys))
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled[(using, vendor, PageKeys)] = self._compile_for_page(using)
+        sql = (
+            f'WITH "page" AS (SELECT "k".*, ROW_NUMBER() OVER () AS "_ord" FROM ({page.compiled.sql}) "k") '
+            f'SELECT "r".*, "page"."_key", "page"."_total" FROM ({compiled.sql}) "r" '
+            f'INNER JOIN "page" ON "page"."_key" = "r"."id" ORDER BY "page"."_ord"'
+        )
+        found = compiled.rows(using, (*page.compiled.params, *compiled.params), sql=sql)
+        page.found([row[-2:] for row in found])
+        names = compiled.names
+        return [dict(zip(names, row[:-2], strict=True)) for row in found]
 
     def _compile(self, using: str, vendor: str) -> tuple[Compiled, int]:
         if vendor not in _KEYS:
@@ -100,19 +146,22 @@ class KeyedRows:
         (at,) = [i for i, param in enumerate(compiled.params) if param is placeholder]
         return compiled, at
 
+    def _compile_for_page(self, using: str) -> Compiled:
+        return Compiled.of(self.build().filter(**{f"{self.key}__in": RawSQL('SELECT "_key" FROM "page"', ())}), using)
 
-# Compiled once per key (see rows_once); a bound on how many are kept, as page numbers and sizes vary.
+
+# Compiled once per key (see compiled_once); a bound on how many are kept, as page numbers and sizes vary.
 _ONCE: dict[tuple, Compiled] = {}
 ONCE_KEPT = 512
 
 
-def rows_once(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> list[tuple]:
-    """The rows of `build()` (a values_list() queryset), its SQL compiled the first time `key` is asked for:
-    the caller vouches that `key` names one query, parameters and all (an unfiltered list's page)."""
+def compiled_once(key: tuple, build: Callable[[], QuerySet], *, using: str = "default") -> Compiled:
+    """`build()` (a values() or values_list() queryset) compiled, the first time `key` is asked for only: the
+    caller vouches that `key` names one query, parameters and all (an unfiltered list's page)."""
     connection_key = (using, connections[using].vendor, *key)
     compiled = _ONCE.get(connection_key)
     if compiled is None:
         if len(_ONCE) >= ONCE_KEPT:
             _ONCE.clear()
         compiled = _ONCE[connection_key] = Compiled.of(build(), using)
-    return compiled.rows(using)
+    return compiled

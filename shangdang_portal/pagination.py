@@ -3,13 +3,14 @@
 A list whose rows are wide or joined (a report with its project, users and totals) picks its page's keys
 first: the ordering and the filters run over the keys alone and the LIMIT comes before the joins, the
 annotations and the prefetches, which then run for the page's rows only. A view that reads its rows itself
-(`page_rows(keys)`) is given the page's keys, fetched with the list's count in one query."""
+(`page_rows(keys)`) is given the page's keys as the query that picks them with the list's count (PageKeys),
+which a KeyedRows reads in the same statement as the rows."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, QuerySet, Subquery, Value
+from django.db.models import Count, F, QuerySet, Subquery, Value
 from rest_framework.pagination import PageNumberPagination
 
-from .keyed_rows import rows_once
+from .keyed_rows import Compiled, PageKeys, compiled_once
 
 # The highest page number whose keys are asked with the count; past it (an offset the database would refuse)
 # the count alone tells the page is empty.
@@ -37,23 +38,24 @@ def keys_first(queryset, bottom: int, top: int):
     return queryset.filter(pk__in=keys)
 
 
-def keys_and_total(queryset, bottom: int, top: int) -> tuple[list, int | None]:
-    """The keys of rows bottom..top of a plain ordered queryset and the number of all its rows, in one query
-    (the total a scalar subquery beside the keys): a list page's count and keys were two round trips, each
-    built and compiled apart. The total is None when the slice holds no row to carry it."""
+def page_keys(queryset, bottom: int, top: int, *, using: str = "default") -> PageKeys:
+    """The keys of rows bottom..top of a plain ordered queryset and the number of all its rows, as one query
+    not yet run (the total a scalar subquery beside the keys): a list page's count, keys and rows were three
+    round trips, each built and compiled apart."""
 
     def build():
         # COUNT(*), as QuerySet.count() asks: counting a column would read it from every row, where the
         # filters' indexes alone answer a count of rows.
         total = queryset.order_by().values(_one=Value(1)).annotate(_n=Count("*")).values("_n")
-        return queryset.annotate(_total=Subquery(total)).values_list("pk", "_total")[bottom:top]
+        return queryset.values(_key=F("pk"), _total=Subquery(total))[bottom:top]
 
     # An anonymous caller's unfiltered list is the same query on every request but for the page: its SQL is
     # compiled once (and prepared, on PostgreSQL) per page, as building and compiling it cost the figure list
     # about a millisecond, more than the database took to answer it.
     built_once = getattr(queryset, "built_once", None)
-    found = rows_once(("keys_and_total", built_once, bottom, top), build) if built_once else list(build())
-    return [key for key, _ in found], (found[0][1] if found else None)
+    if built_once:
+        return PageKeys(compiled_once(("page_keys", built_once, bottom, top), build, using=using), using)
+    return PageKeys(Compiled.of(build(), using), using)
 
 
 class KeysFirstPaginator(Paginator):
@@ -72,24 +74,25 @@ class KeysFirstPaginator(Paginator):
         return self._get_page(keys_first(self.object_list, bottom, top), number, self)
 
     def _rows_page(self, number):
-        # The count is not asked first: it comes with the page's keys, unless it is known already (a request
-        # for the last page), the queryset is not plain, or the page is empty (then validate_number counts, to
-        # tell an empty list's first page from a page past the end).
+        # The count is not asked first: it comes with the page's keys and rows, unless it is known already (a
+        # request for the last page), the queryset is not plain, or the page is empty (then validate_number
+        # counts, to tell an empty list's first page from a page past the end).
         try:
             number = int(number)
         except (TypeError, ValueError):
             number = self.validate_number(number)  # raises PageNotAnInteger as Django's paginator does
         if 1 <= number <= MERGED_PAGES and "count" not in self.__dict__ and _plain(self.object_list):
             bottom = (number - 1) * self.per_page
-            keys, total = keys_and_total(self.object_list, bottom, bottom + self.per_page)
-            if total is not None:
-                self.__dict__["count"] = total  # the cached_property Paginator.count
+            keys = page_keys(self.object_list, bottom, bottom + self.per_page, using=self.object_list.db)
+            rows = self.rows(keys)
+            if keys.total is not None:
+                self.__dict__["count"] = keys.total  # the cached_property Paginator.count
             number = self.validate_number(number)
         else:
             number = self.validate_number(number)
             bottom = (number - 1) * self.per_page
-            keys = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        return self._get_page(self.rows(keys), number, self)
+            rows = self.rows(list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]))
+        return self._get_page(rows, number, self)
 
 
 class PortalPagination(PageNumberPagination):

@@ -36,13 +36,18 @@ def prepared_cursor(connection):
         with connection.cursor() as cursor:
             yield cursor
         return
+    # As Django's own cursor() opens a cursor: the connection health-checked once per request (a persistent
+    # connection the server dropped is replaced, not failed on), then connected, on its own thread.
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
+    connection.validate_thread_sharing()
     # Django opens its connections with prepared statements turned off (prepare_threshold None), which psycopg
     # honours even when a statement asks to be prepared. Django's own cursors bind on the client and never
     # prepare, so turning them on touches only the statements sent from here.
     if connection.connection.prepare_threshold is None:
         connection.connection.prepare_threshold = PREPARE_THRESHOLD
-    raw = PreparingCursor(connection.connection)
+    with connection.wrap_database_errors:
+        raw = PreparingCursor(connection.connection)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor

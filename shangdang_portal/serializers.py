@@ -3,13 +3,15 @@
 import copy
 import json
 from collections.abc import Mapping
+from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
 from rest_framework.fields import Field, SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import api_settings
 from rest_framework.utils import html
 
 # A month as the API writes it (a progress report's `period`): YYYY-MM. On the way in a full date is accepted
@@ -41,14 +43,18 @@ class QuickRows:
                 for field in self._readable_fields
             ]
         ret = {}
-        if isinstance(instance, Mapping):
+        # A dict is checked for first: asking the Mapping ABC costs more than the row's plainer fields.
+        if type(instance) is dict or isinstance(instance, Mapping):
             # A values row: the common case of a list page, kept to a lookup and a conversion per field.
+            get = instance.get
             for name, field, attr, write in plan:
-                value = instance.get(attr, _MISSING) if attr is not None else _MISSING
-                if value is _MISSING or callable(value):
+                value = get(attr, _MISSING) if attr is not None else _MISSING
+                if value is None:
+                    ret[name] = None
+                elif value is _MISSING or callable(value):
                     self._drf_field(ret, name, field, instance)
                 else:
-                    ret[name] = None if value is None else write(value)
+                    ret[name] = write(value)
             return ret
         for name, field, attr, write in plan:
             value = _MISSING
@@ -78,13 +84,27 @@ _MISSING = object()
 
 
 def _writer(field):
-    """field.to_representation, or the builtin it amounts to for DRF's plain text and integer fields."""
+    """field.to_representation, or what it amounts to for the values a row holds: a builtin for DRF's plain
+    text and integer fields, and for its boolean, choice and ISO date fields a shortcut for the values the
+    database gives (anything else still goes to the field)."""
     method = type(field).to_representation
     if method is serializers.CharField.to_representation:
         return str
     if method is serializers.IntegerField.to_representation:
         return int
-    return field.to_representation
+    write = field.to_representation
+    if method is serializers.BooleanField.to_representation:
+        return lambda value: value if value is True or value is False else write(value)
+    if method is serializers.ChoiceField.to_representation:
+        labels = field.choice_strings_to_values
+        return lambda value: labels.get(value, value) if type(value) is str and value else write(value)
+    if method is serializers.DateField.to_representation and _iso(getattr(field, "format", api_settings.DATE_FORMAT)):
+        return lambda value: value.isoformat() if type(value) is date else write(value)
+    return write
+
+
+def _iso(output_format) -> bool:
+    return isinstance(output_format, str) and output_format.lower() == ISO_8601
 
 
 class FieldsOnce(QuickRows):
@@ -92,10 +112,14 @@ class FieldsOnce(QuickRows):
     each use. ModelSerializer derives them again every time a serializer is used (a list or a detail, and
     each nested serializer in it), which cost a detail view more than turning its row into JSON.
 
-    The kept fields are never bound or used themselves. A nested serializer (or a field holding a child
-    field) is copied whole, as it binds fields of its own; any other field is copied shallowly, which is
-    enough for a field that is only bound to its new parent and read with: DRF's deep copy builds each field
-    again from its arguments (a choice field recomputing its choices), a twentieth of a figure list's time."""
+    The kept fields are never bound or used themselves. A field holding a child field (a list serializer, a
+    many-relation) is copied whole, as its child was bound to it when it was built; any other field, a nested
+    serializer included (it builds its own fields when first used), is copied shallowly, which is enough for
+    a field that is only bound to its new parent and read with: DRF's deep copy builds each field again from
+    its arguments (a choice field recomputing its choices), a twentieth of a figure list's time.
+
+    Fit for any serializer whose fields are the same on every use (not one whose get_fields reads the
+    request)."""
 
     def get_fields(self):
         cls = type(self)
@@ -104,7 +128,7 @@ class FieldsOnce(QuickRows):
             fields = super().get_fields()
             cls._fields_once = fields
         copies = {
-            name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field) for name, field in fields.items()
+            name: copy.deepcopy(field) if _holds_fields(field) else _copy(field) for name, field in fields.items()
         }
         # A datetime is written in the request's time zone, which DRF looks up again for every value (a
         # context-local read per row); one use of a serializer serves one request, so it is read once here.
@@ -116,9 +140,16 @@ class FieldsOnce(QuickRows):
 
 
 def _holds_fields(field) -> bool:
-    """A serializer, or a field of other fields (a list's child, a many-relation's child): those are bound to
-    their holder when it is built, so a copy of the holder must build them again."""
-    return isinstance(field, serializers.BaseSerializer) or hasattr(field, "child") or hasattr(field, "child_relation")
+    """A field of other fields (a list's child, a many-relation's child): those are bound to their holder when
+    it is built, so a copy of the holder must build them again."""
+    return hasattr(field, "child") or hasattr(field, "child_relation")
+
+
+def _copy(field):
+    """copy.copy(field), without the pickling protocol's detour: the same attributes on a new object."""
+    clone = object.__new__(type(field))
+    clone.__dict__.update(field.__dict__)
+    return clone
 
 
 @extend_schema_field(MONTH_SCHEMA)
@@ -131,7 +162,7 @@ class MonthField(serializers.DateField):
         super().__init__(**kwargs)
 
 
-class RefSerializer(QuickRows, serializers.Serializer):
+class RefSerializer(FieldsOnce, serializers.Serializer):
     """A related object as {id, name}."""
 
     id = serializers.IntegerField(read_only=True)

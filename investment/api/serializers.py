@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from shangdang_portal.serializers import FieldsOnce, QuickRows, RefSerializer
+from shangdang_portal.serializers import FieldsOnce, RefSerializer
 
 from ..models import CampaignYear, Figure, Indicator, SourceReport, Target
 
@@ -33,12 +33,12 @@ class IndicatorSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name_zh", "name_en", "unit", "nature", "nature_display"]
 
 
-class IndicatorRefSerializer(QuickRows, serializers.Serializer):
+class IndicatorRefSerializer(FieldsOnce, serializers.Serializer):
     code = serializers.CharField(read_only=True)
     name_zh = serializers.CharField(read_only=True)
 
 
-class SourceReportRefSerializer(QuickRows, serializers.Serializer):
+class SourceReportRefSerializer(FieldsOnce, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     title = serializers.CharField(read_only=True)
     published_on = serializers.DateField(read_only=True, allow_null=True)

@@ -3,14 +3,15 @@ features, one per project the list's filters select, each at the project's point
 said in `placed`); a project with no known point has a null geometry."""
 
 from django.urls import reverse
-from rest_framework.renderers import JSONRenderer
+
+from shangdang_portal.renderers import PortalJSONRenderer
 
 from .. import location
 
 CHUNK_SIZE = 1000
 
 
-class GeoJSONRenderer(JSONRenderer):
+class GeoJSONRenderer(PortalJSONRenderer):
     media_type = "application/geo+json"
     format = "geojson"
 

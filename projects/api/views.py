@@ -5,13 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from parks.api.views import IndustryChainViewSet as ChainViewSet
 from shangdang_portal.export import Label
 from shangdang_portal.pagination import KeysFirstPagination
 from shangdang_portal.permissions import ReadOnlyOrPlanner
+from shangdang_portal.renderers import PortalJSONRenderer
 from shangdang_portal.viewsets import PortalModelViewSet, PortalReadOnlyViewSet
 
 from .. import selectors, services
@@ -85,7 +86,7 @@ class PoolMoveSerializer(serializers.ModelSerializer):
 class ProjectViewSet(PortalModelViewSet):
     filterset_class = ProjectFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, geojson.GeoJSONRenderer]
+    renderer_classes = [PortalJSONRenderer, BrowsableAPIRenderer, geojson.GeoJSONRenderer]
     # A search or an ordering the indexes do not give sorts the matching projects' keys, not their joined
     # rows; the page's region, park, chain, company and totals are then joined for its rows alone.
     pagination_class = KeysFirstPagination
@@ -165,8 +166,8 @@ class ProjectViewSet(PortalModelViewSet):
         if response.status_code >= 400 and isinstance(
             getattr(request, "accepted_renderer", None), geojson.GeoJSONRenderer
         ):
-            request.accepted_renderer = JSONRenderer()
-            request.accepted_media_type = JSONRenderer.media_type
+            request.accepted_renderer = PortalJSONRenderer()
+            request.accepted_media_type = PortalJSONRenderer.media_type
         return super().finalize_response(request, response, *args, **kwargs)
 
     def _is_geojson(self, request) -> bool:

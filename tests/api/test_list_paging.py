@@ -224,6 +224,7 @@ def test_a_page_brings_its_count_with_its_keys(register, world, api_client_as, e
     assert first.json()["count"] == whole["count"]
     counted = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert len(counted) == 1 and "LIMIT" in counted[0]  # the count rode with the page's keys
+    assert counted[0] == queries[0]["sql"] and '"page"' in counted[0]  # ... in the statement reading its rows
     last = client.get(url, {"page_size": 1, "page": "last"}).json()
     assert last["count"] == whole["count"] and last["results"][0]["id"] == whole["results"][-1]["id"]
     assert client.get(url, {"page_size": 1, "page": whole["count"]}).json()["next"] is None
@@ -241,7 +242,7 @@ def test_an_unfiltered_anonymous_page_reuses_its_compiled_query_and_reads_todays
     client = api_client_as("anonymous")
     url = reverse("api:project-list")
     first = client.get(url, {"page_size": 3}).json()
-    compiled = [key for key in keyed_rows._ONCE if "keys_and_total" in key and key[-2:] == (0, 3)]
+    compiled = [key for key in keyed_rows._ONCE if "page_keys" in key and key[-2:] == (0, 3)]
     assert any("project_page" in str(key) for key in compiled)
     added = ProjectFactory(name="一个新项目", region=world["district"])  # sorts first by name
     again = client.get(url, {"page_size": 3}).json()

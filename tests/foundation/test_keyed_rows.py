@@ -4,12 +4,14 @@ prepared, and still logged and counted as every other query."""
 import datetime
 from decimal import Decimal
 
+import psycopg
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Project
 from shangdang_portal.keyed_rows import KeyedRows
+from shangdang_portal.pagination import page_keys
 from shangdang_portal.prepared import prepared_cursor
 from tests.factories import ProjectFactory
 
@@ -97,3 +99,52 @@ def test_prepared_statements_can_be_turned_off(settings):
     rows = KeyedRows(lambda: Project.objects.values("id", "code"))
     assert rows([project.pk]) == [{"id": project.pk, "code": project.code}]
     assert prepared() == before
+
+
+def test_a_page_reads_its_keys_rows_and_count_in_one_query():
+    projects = _projects()
+    rows = KeyedRows(lambda: Project.objects.order_by().values(*COLUMNS))
+    listed = Project.objects.filter(pk__in=[p.pk for p in projects[1:]]).order_by("-name", "pk")
+    expected = {row["id"]: row for row in Project.objects.values(*COLUMNS)}
+    for bottom, top in ((0, 2), (2, 4), (4, 6)):
+        page = page_keys(listed, bottom, top)
+        with CaptureQueriesContext(connection) as queries:
+            found = rows.in_order(page)
+        assert len(queries) == 1
+        assert "COUNT(*)" in queries[0]["sql"] and "LIMIT" in queries[0]["sql"]
+        keys = list(listed.values_list("pk", flat=True)[bottom:top])
+        assert [row["id"] for row in found] == keys == page.keys  # in the list's order, not the keys'
+        assert found == [expected[key] for key in keys]
+        assert page.total == 5 if keys else page.total is None
+
+
+def test_page_keys_read_by_anything_else_run_their_own_query():
+    projects = _projects()
+    page = page_keys(Project.objects.order_by("name"), 1, 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(page) == [projects[1].pk, projects[2].pk]
+        assert list(page) == [projects[1].pk, projects[2].pk]
+    assert len(queries) == 1
+    assert page.total == len(projects)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_replaces_a_connection_the_server_dropped():
+    # A persistent connection is health-checked once per request before it is used (CONN_HEALTH_CHECKS), by a
+    # prepared read as by Django's own cursors: a request after the server dropped it is answered, not failed.
+    project = ProjectFactory()
+    rows = KeyedRows(lambda: Project.objects.values("id"))
+    assert rows([project.pk]) == [{"id": project.pk}]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    params = connection.get_connection_params()
+    dsn = {key: params[key] for key in ("dbname", "host", "port", "user", "password") if params.get(key)}
+    with psycopg.connect(**dsn, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.health_check_done = False  # a new request (close_old_connections on request_started)
+    assert rows([project.pk]) == [{"id": project.pk}]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != pid
