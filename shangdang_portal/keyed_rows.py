@@ -10,8 +10,9 @@ would give."""
 
 import json
 import threading
+import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -39,6 +40,11 @@ class Compiled:
     params: tuple
     names: list[str]
     columns: list
+    # Per connection (each thread has its own), the compiler and converters its rows go through: asking the
+    # fields for their converters again on every run cost a page more than converting its rows.
+    _converting: weakref.WeakKeyDictionary = field(
+        default_factory=weakref.WeakKeyDictionary, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def of(cls, queryset: QuerySet, using: str) -> "Compiled":
@@ -56,8 +62,11 @@ class Compiled:
         with prepared_cursor(connection) as cursor:
             cursor.execute(self.sql if sql is None else sql, self.params if params is None else params)
             rows = cursor.fetchall()
-        compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
-        converters = compiler.get_converters(self.columns)
+        converting = self._converting.get(connection)
+        if converting is None:
+            compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
+            converting = self._converting[connection] = (compiler, compiler.get_converters(self.columns))
+        compiler, converters = converting
         return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 

@@ -1,9 +1,11 @@
 """Serializer shapes shared by every app's API; this module imports no app."""
 
 import copy
+import decimal
 import json
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -31,23 +33,16 @@ class QuickRows:
     def to_representation(self, instance):
         plan = self.__dict__.get("_quick_plan")
         if plan is None:
-            plan = self._quick_plan = [
-                (
-                    field.field_name,
-                    field,
-                    field.source_attrs[0]
-                    if len(field.source_attrs) == 1 and type(field).get_attribute is Field.get_attribute
-                    else None,
-                    _writer(field),
-                )
-                for field in self._readable_fields
-            ]
+            plan = self._quick_plan = [self._step(field) for field in self._readable_fields]
         ret = {}
         # A dict is checked for first: asking the Mapping ABC costs more than the row's plainer fields.
         if type(instance) is dict or isinstance(instance, Mapping):
             # A values row: the common case of a list page, kept to a lookup and a conversion per field.
             get = instance.get
             for name, field, attr, write in plan:
+                if attr is _WHOLE:
+                    ret[name] = write(instance)
+                    continue
                 value = get(attr, _MISSING) if attr is not None else _MISSING
                 if value is None:
                     ret[name] = None
@@ -57,6 +52,9 @@ class QuickRows:
                     ret[name] = write(value)
             return ret
         for name, field, attr, write in plan:
+            if attr is _WHOLE:
+                ret[name] = write(instance)
+                continue
             value = _MISSING
             if attr is not None:
                 try:
@@ -68,6 +66,14 @@ class QuickRows:
             else:
                 ret[name] = None if value is None else write(value)
         return ret
+
+    def _step(self, field) -> tuple:
+        """How a row's value of `field` is written: (name, field, what is read, how it is written). A method
+        field is given the whole row, as DRF gives it; `what is read` None sends the field DRF's own way."""
+        if type(field).to_representation is serializers.SerializerMethodField.to_representation:
+            return field.field_name, field, _WHOLE, getattr(self, field.method_name)
+        plain = len(field.source_attrs) == 1 and type(field).get_attribute is Field.get_attribute
+        return field.field_name, field, field.source_attrs[0] if plain else None, _writer(field)
 
     @staticmethod
     def _drf_field(ret: dict, name: str, field, instance) -> None:
@@ -81,6 +87,7 @@ class QuickRows:
 
 
 _MISSING = object()
+_WHOLE = object()  # a method field's "attribute": the row itself
 
 
 def _writer(field):
@@ -100,7 +107,29 @@ def _writer(field):
         return lambda value: labels.get(value, value) if type(value) is str and value else write(value)
     if method is serializers.DateField.to_representation and _iso(getattr(field, "format", api_settings.DATE_FORMAT)):
         return lambda value: value.isoformat() if type(value) is date else write(value)
+    if method is serializers.DecimalField.to_representation:
+        return _decimal_writer(field, write)
     return write
+
+
+def _decimal_writer(field, write):
+    """A DecimalField's writer for a Decimal from the database: quantized and written as a string as DRF does,
+    with the exponent and the context (precision max_digits) made once rather than for every value."""
+    coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if field.decimal_places is None or not coerce or field.localize or field.normalize_output:
+        return write
+    exponent = Decimal(".1") ** field.decimal_places
+    context = decimal.getcontext().copy()
+    if field.max_digits is not None:
+        context.prec = field.max_digits
+    rounding = field.rounding
+
+    def written(value):
+        if type(value) is not Decimal:
+            return write(value)
+        return format(value.quantize(exponent, rounding=rounding, context=context), "f")
+
+    return written
 
 
 def _iso(output_format) -> bool:
