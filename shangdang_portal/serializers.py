@@ -33,7 +33,7 @@ class QuickRows:
     def to_representation(self, instance):
         plan = self.__dict__.get("_quick_plan")
         if plan is None:
-            plan = self._quick_plan = [self._step(field) for field in self._readable_fields]
+            plan = self._quick_plan = self._plan()
         ret = {}
         # A dict is checked for first: asking the Mapping ABC costs more than the row's plainer fields.
         if type(instance) is dict or isinstance(instance, Mapping):
@@ -47,7 +47,7 @@ class QuickRows:
                 if value is None:
                     ret[name] = None
                 elif value is _MISSING or callable(value):
-                    self._drf_field(ret, name, field, instance)
+                    self._drf_field(ret, name, field or self.fields[name], instance)
                 else:
                     ret[name] = write(value)
             return ret
@@ -62,18 +62,22 @@ class QuickRows:
                 except Exception:  # noqa: BLE001 - DRF's own lookup below decides what a failed read means
                     value = _MISSING
             if value is _MISSING or callable(value):
-                self._drf_field(ret, name, field, instance)
+                self._drf_field(ret, name, field or self.fields[name], instance)
             else:
                 ret[name] = None if value is None else write(value)
         return ret
 
+    def _plan(self) -> list[tuple]:
+        return [self._step(field) for field in self._readable_fields]
+
     def _step(self, field) -> tuple:
-        """How a row's value of `field` is written: (name, field, what is read, how it is written). A method
-        field is given the whole row, as DRF gives it; `what is read` None sends the field DRF's own way."""
-        if type(field).to_representation is serializers.SerializerMethodField.to_representation:
+        """How a row's value of `field` (bound to this serializer) is written: (name, field, what is read, how
+        it is written). A method field is given the whole row, as DRF gives it; `what is read` None sends the
+        field DRF's own way."""
+        if _is_method(field):
             return field.field_name, field, _WHOLE, getattr(self, field.method_name)
         plain = len(field.source_attrs) == 1 and type(field).get_attribute is Field.get_attribute
-        return field.field_name, field, field.source_attrs[0] if plain else None, _writer(field)
+        return field.field_name, field, field.source_attrs[0] if plain else None, _writer(field)[0]
 
     @staticmethod
     def _drf_field(ret: dict, name: str, field, instance) -> None:
@@ -90,26 +94,34 @@ _MISSING = object()
 _WHOLE = object()  # a method field's "attribute": the row itself
 
 
-def _writer(field):
-    """field.to_representation, or what it amounts to for the values a row holds: a builtin for DRF's plain
-    text and integer fields, and for its boolean, choice and ISO date fields a shortcut for the values the
-    database gives (anything else still goes to the field)."""
+def _is_method(field) -> bool:
+    return type(field).to_representation is serializers.SerializerMethodField.to_representation
+
+
+def _writer(field) -> tuple:
+    """(how a value of `field` is written, whether that reads nothing but the field's own settings): a builtin
+    for DRF's plain text and integer fields, and for its boolean, choice, date and decimal fields a shortcut
+    for the values the database gives (anything else still goes to the field). Those fields never look at
+    their serializer, the request or the time zone; any other field may, and is written by the field itself,
+    bound to its serializer."""
     method = type(field).to_representation
     if method is serializers.CharField.to_representation:
-        return str
+        return str, True
     if method is serializers.IntegerField.to_representation:
-        return int
+        return int, True
     write = field.to_representation
     if method is serializers.BooleanField.to_representation:
-        return lambda value: value if value is True or value is False else write(value)
+        return (lambda value: value if value is True or value is False else write(value)), True
     if method is serializers.ChoiceField.to_representation:
         labels = field.choice_strings_to_values
-        return lambda value: labels.get(value, value) if type(value) is str and value else write(value)
-    if method is serializers.DateField.to_representation and _iso(getattr(field, "format", api_settings.DATE_FORMAT)):
-        return lambda value: value.isoformat() if type(value) is date else write(value)
+        return (lambda value: labels.get(value, value) if type(value) is str and value else write(value)), True
+    if method is serializers.DateField.to_representation:
+        if _iso(getattr(field, "format", api_settings.DATE_FORMAT)):
+            return (lambda value: value.isoformat() if type(value) is date else write(value)), True
+        return write, True
     if method is serializers.DecimalField.to_representation:
-        return _decimal_writer(field, write)
-    return write
+        return _decimal_writer(field, write), True
+    return write, False
 
 
 def _decimal_writer(field, write):
@@ -151,21 +163,65 @@ class FieldsOnce(QuickRows):
     request)."""
 
     def get_fields(self):
-        cls = type(self)
+        zone = _zone()
+        return {name: _own_copy(template, zone) for name, template in self._templates().items()}
+
+    @classmethod
+    def _templates(cls) -> dict:
         fields = cls.__dict__.get("_fields_once")
         if fields is None:
-            fields = super().get_fields()
-            cls._fields_once = fields
-        copies = {
-            name: copy.deepcopy(field) if _holds_fields(field) else _copy(field) for name, field in fields.items()
-        }
-        # A datetime is written in the request's time zone, which DRF looks up again for every value (a
-        # context-local read per row); one use of a serializer serves one request, so it is read once here.
-        zone = timezone.get_current_timezone() if settings.USE_TZ else None
-        for field in copies.values():
-            if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
-                field.timezone = zone
-        return copies
+            fields = cls._fields_once = super().get_fields(cls())
+        return fields
+
+    def _plan(self) -> list[tuple]:
+        # A field whose values are written from its own settings alone (text, numbers, choices, dates,
+        # decimals) is written by its class's writer, made once; only the other fields (nested serializers,
+        # method fields, datetimes in the request's time zone) are copied and bound for this use, so a list
+        # page does not copy and bind every field of its serializer for each request.
+        plan, zone = [], _zone()
+        for name, template, attr, write in _class_steps(type(self)):
+            if write is None:
+                field = _own_copy(template, zone)
+                field.bind(field_name=name, parent=self)
+                plan.append(self._step(field))
+            else:
+                plan.append((name, None, attr, write))
+        return plan
+
+
+def _class_steps(cls) -> list[tuple]:
+    """A FieldsOnce class's readable fields as (name, template, what is read, writer or None when the field
+    must be bound to its serializer to be written), made once per class."""
+    steps = cls.__dict__.get("_steps_once")
+    if steps is None:
+        steps = []
+        for name, template in cls._templates().items():
+            if template.write_only:
+                continue
+            source = template.source if template.source is not None else name
+            attrs = [] if source == "*" else source.split(".")
+            plain = len(attrs) == 1 and type(template).get_attribute is Field.get_attribute
+            write, own_settings = _writer(template)
+            if _is_method(template) or not plain or not own_settings:
+                steps.append((name, template, None, None))
+            else:
+                steps.append((name, template, attrs[0], write))
+        cls._steps_once = steps
+    return steps
+
+
+def _zone():
+    """The request's time zone, for the datetimes of one use of a serializer (which serves one request):
+    DRF looks it up again for every value, a context-local read per row."""
+    return timezone.get_current_timezone() if settings.USE_TZ else None
+
+
+def _own_copy(template, zone):
+    """A kept field copied for one use (see FieldsOnce)."""
+    field = copy.deepcopy(template) if _holds_fields(template) else _copy(template)
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = zone
+    return field
 
 
 def _holds_fields(field) -> bool:

@@ -24,6 +24,7 @@ class Plain(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[("a", "甲"), ("b", "乙")])
     level = serializers.ChoiceField(choices=[(1, "一"), (2, "二")])
     day = serializers.DateField()
+    at = serializers.DateTimeField()
     month = MonthField()
     money = serializers.DecimalField(max_digits=10, decimal_places=2)
     rounded_down = serializers.DecimalField(max_digits=10, decimal_places=1, rounding=ROUND_DOWN)
@@ -55,6 +56,7 @@ ROWS = [
         "kind": "a",
         "level": 2,
         "day": datetime.date(2026, 3, 5),
+        "at": datetime.datetime(2026, 3, 5, 2, 30, tzinfo=datetime.UTC),
         "month": datetime.date(2026, 3, 1),
         "money": Decimal("456000.005"),
         "rounded_down": Decimal("-1.99"),
@@ -72,6 +74,7 @@ ROWS = [
         "kind": "",
         "level": "1",
         "day": "2026-03-05",
+        "at": None,
         "month": datetime.date(2026, 12, 31),
         "money": 10,
         "rounded_down": 2.25,
