@@ -4,7 +4,7 @@ A list page reads its rows by their keys (the page's ids, picked by the filters 
 that reads them is the same on every request but for those keys, yet Django builds and compiles it afresh
 each time: for a project page, its joins and per-row totals took longer to compile than the database took to
 run them. Here the keys are one parameter (an array on PostgreSQL, a JSON list on SQLite), so the compiled
-SQL holds for any keys, and PostgreSQL plans it once per connection (prepared_cursor). Each run still goes
+SQL holds for any keys, and PostgreSQL plans it once per connection (prepared_rows). Each run still goes
 through Django's cursor wrapper (logged, counted, wrapped) and converters, so its rows are those values()
 would give."""
 
@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql import Query
 
-from .prepared import prepared_cursor
+from .prepared import prepared_rows
 
 _KEYS = {
     "postgresql": "SELECT unnest(%s::bigint[])",
@@ -56,12 +56,10 @@ class Compiled:
         return cls(query, sql, tuple(params), names, columns)
 
     def rows(self, using: str, params=None, *, sql: str | None = None) -> list[tuple]:
-        """The rows as tuples, converted as Django converts them (prepared on PostgreSQL, prepared_cursor).
+        """The rows as tuples, converted as Django converts them (prepared on PostgreSQL, prepared_rows).
         `sql` may run the query inside a larger statement whose rows begin with this query's columns."""
         connection = connections[using]
-        with prepared_cursor(connection) as cursor:
-            cursor.execute(self.sql if sql is None else sql, self.params if params is None else params)
-            rows = cursor.fetchall()
+        rows = prepared_rows(connection, self.sql if sql is None else sql, self.params if params is None else params)
         converting = self._converting.get(connection)
         if converting is None:
             compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)

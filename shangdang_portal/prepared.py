@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import psycopg
 from django.conf import settings
+from django.db import DatabaseError
 
 # psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
 PREPARE_THRESHOLD = 5
@@ -31,14 +32,16 @@ class PreparingCursor(psycopg.Cursor):
 
 
 @contextmanager
-def prepared_cursor(connection):
+def prepared_cursor(connection, *, check: bool = True):
     if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         with connection.cursor() as cursor:
             yield cursor
         return
     # As Django's own cursor() opens a cursor: the connection health-checked once per request (a persistent
-    # connection the server dropped is replaced, not failed on), then connected, on its own thread.
-    connection.close_if_health_check_failed()
+    # connection the server dropped is replaced, not failed on) unless the caller checks it by using it
+    # (prepared_rows), then connected, on its own thread.
+    if check:
+        connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     # Django opens its connections with prepared statements turned off (prepare_threshold None), which psycopg
@@ -51,3 +54,38 @@ def prepared_cursor(connection):
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+def prepared_rows(connection, sql: str, params=None) -> list[tuple]:
+    """The rows of a read-only statement, prepared (prepared_cursor).
+
+    A kept connection is checked once per request before it is used (CONN_HEALTH_CHECKS): Django sends
+    `SELECT 1` first, a round trip as long as a short query. When a request's first use of the connection is
+    a read from here outside a transaction, the read is the check: if it finds the connection dropped, the
+    connection is replaced and the read sent once more, which is what the check would have done first."""
+    by_use = (
+        connection.vendor == "postgresql"
+        and settings.PREPARED_STATEMENTS
+        and connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if by_use:
+        connection.health_check_done = True
+    try:
+        with prepared_cursor(connection, check=not by_use) as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except DatabaseError:
+        if not (by_use and _dropped(connection)):
+            raise
+    connection.close()
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _dropped(connection) -> bool:
+    raw = connection.connection
+    return raw is None or raw.closed or raw.broken

@@ -148,3 +148,21 @@ def test_a_prepared_read_replaces_a_connection_the_server_dropped():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_is_the_check_of_a_healthy_kept_connection(monkeypatch):
+    project = ProjectFactory()
+    rows = KeyedRows(lambda: Project.objects.values("id"))
+    rows([project.pk])
+    checks = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or True)
+    connection.health_check_done = False  # a new request
+    assert rows([project.pk]) == [{"id": project.pk}]
+    assert checks == []  # no SELECT 1 before it: the read itself showed the connection works
+    assert connection.health_check_done  # and nothing later in the request checks again
+    connection.health_check_done = False
+    with connection.cursor() as cursor:  # a request that starts with any other query is checked first
+        cursor.execute("SELECT 1")
+    assert checks == [1]
