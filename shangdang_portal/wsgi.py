@@ -16,3 +16,8 @@ application = get_wsgi_application()
 get_resolver().url_patterns  # noqa: B018
 gc.collect()
 gc.freeze()
+# A list request builds thousands of objects that die when it answers. At Python's default thresholds the
+# collector ran a young collection or two during each project list request, which took a twentieth of its
+# time (15.7 against 14.8 ms through gunicorn at 100,000 projects); collecting after 100,000 new objects
+# still frees whatever cycles requests leave behind.
+gc.set_threshold(100_000, 50, 100)
