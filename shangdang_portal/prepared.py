@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError
+from psycopg.types.datetime import TimestamptzLoader
 
 # psycopg's own default; a statement from here is prepared on its first run all the same (prepare=True).
 PREPARE_THRESHOLD = 5
@@ -51,6 +52,11 @@ def prepared_cursor(connection, *, check: bool = True):
         connection.connection.prepare_threshold = PREPARE_THRESHOLD
     with connection.wrap_database_errors:
         raw = PreparingCursor(connection.connection)
+    # Django reads timestamps with a loader of its own, written in Python (some 4 µs a value against 0.2 for
+    # psycopg's, in C), and a page of projects with their newest reports reads hundreds of them. psycopg's
+    # loader puts them in the session's time zone, the same datetimes while that is the zone Django set.
+    if connection.connection.info.parameter_status("TimeZone") == connection.timezone_name:
+        raw.adapters.register_loader("timestamptz", TimestamptzLoader)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor

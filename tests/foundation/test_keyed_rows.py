@@ -166,3 +166,12 @@ def test_a_prepared_read_is_the_check_of_a_healthy_kept_connection(monkeypatch):
     with connection.cursor() as cursor:  # a request that starts with any other query is checked first
         cursor.execute("SELECT 1")
     assert checks == [1]
+
+
+@pytest.mark.postgres
+def test_timestamps_are_read_as_django_reads_them():
+    projects = _projects()
+    keys = [p.pk for p in projects]
+    rows = KeyedRows(lambda: Project.objects.order_by("pk").values("id", "created_at", "updated_at"))
+    expected = list(Project.objects.filter(pk__in=keys).order_by("pk").values("id", "created_at", "updated_at"))
+    assert [repr(row) for row in rows(keys)] == [repr(row) for row in expected]  # the same instants and zone
