@@ -80,10 +80,10 @@ class PageKeys:
         self.keys: list[int] | None = None
         self.total: int | None = None
 
-    def found(self, pairs) -> None:
-        """What the query gave: (key, total) pairs in the page's order."""
-        self.keys = [key for key, _ in pairs]
-        self.total = pairs[0][1] if pairs else None
+    def found(self, rows) -> None:
+        """What the query gave: rows ending with (key, total), in the page's order."""
+        self.keys = [row[-2] for row in rows]
+        self.total = rows[0][-1] if rows else None
 
     def __iter__(self):
         if self.keys is None:
@@ -140,9 +140,10 @@ class KeyedRows:
             f'INNER JOIN "page" ON "page"."_key" = "r"."id" ORDER BY "page"."_ord"'
         )
         found = compiled.rows(using, (*page.compiled.params, *compiled.params), sql=sql)
-        page.found([row[-2:] for row in found])
+        page.found(found)
         names = compiled.names
-        return [dict(zip(names, row[:-2], strict=True)) for row in found]
+        # zip stops at the last of the rows' own columns, leaving out the key and total the page added.
+        return [dict(zip(names, row, strict=False)) for row in found]
 
     def _compile(self, using: str, vendor: str) -> tuple[Compiled, int]:
         if vendor not in _KEYS:
