@@ -21,8 +21,8 @@ SAMPLES = [
     {"local": datetime.datetime(2026, 3, 5, 10, 0, 0, 123456, tzinfo=SHANGHAI), "naive": datetime.datetime(2026, 3, 5)},
     {"span": datetime.timedelta(days=1, seconds=5), "id": uuid.UUID("12345678-1234-5678-1234-567812345678")},
     {"label": gettext_lazy("项目"), "names": ("甲", "乙"), "set": {3}, "bytes": b"abc"},
-    {1: "int key", 2.5: "float key", True: "bool key", None: "null key"},
-    {"quote": "全区固定资产投资完成45.6亿元\u2028第二行\u2029", "control": "tab\tnew\nquote\"slash\\", "emoji": "🚧"},
+    {1: "int key", 2.5: "float key", False: "bool key", None: "null key"},
+    {"quote": "全区固定资产投资完成45.6亿元\u2028第二行\u2029", "control": 'tab\tnew\nquote"slash\\', "emoji": "🚧"},
     {"float": 0.1, "big": 1e16, "int": -(2**63), "flag": False, "nested": [[{"a": [None]}]]},
 ]
 
