@@ -10,9 +10,8 @@ would give."""
 
 import json
 import threading
-import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import QuerySet
@@ -40,11 +39,6 @@ class Compiled:
     params: tuple
     names: list[str]
     columns: list
-    # Per connection (each thread has its own), the compiler and converters its rows go through: asking the
-    # fields for their converters again on every run cost a page more than converting its rows.
-    _converting: weakref.WeakKeyDictionary = field(
-        default_factory=weakref.WeakKeyDictionary, compare=False, hash=False, repr=False
-    )
 
     @classmethod
     def of(cls, queryset: QuerySet, using: str) -> "Compiled":
@@ -60,11 +54,8 @@ class Compiled:
         `sql` may run the query inside a larger statement whose rows begin with this query's columns."""
         connection = connections[using]
         rows = prepared_rows(connection, self.sql if sql is None else sql, self.params if params is None else params)
-        converting = self._converting.get(connection)
-        if converting is None:
-            compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
-            converting = self._converting[connection] = (compiler, compiler.get_converters(self.columns))
-        compiler, converters = converting
+        compiler = connection.ops.compiler("SQLCompiler")(self.query, connection, using)
+        converters = compiler.get_converters(self.columns)
         return list(compiler.apply_converters(rows, converters)) if converters else rows
 
 
@@ -99,7 +90,7 @@ class KeyedRows:
     def __init__(self, build: Callable[[], QuerySet], key: str = "pk"):
         self.build = build
         self.key = key
-        self._compiled: dict[tuple[str, str], tuple[Compiled, int]] = {}
+        self._compiled: dict[tuple, tuple[Compiled, int] | Compiled] = {}
         self._lock = threading.Lock()
 
     def __call__(self, keys: Sequence[int], *, using: str = "default") -> list[dict]:
@@ -107,11 +98,7 @@ class KeyedRows:
         if not keys:
             return []
         vendor = connections[using].vendor
-        compiled = self._compiled.get((using, vendor))
-        if compiled is None:
-            with self._lock:
-                compiled = self._compiled[(using, vendor)] = self._compile(using, vendor)
-        query, at = compiled
+        query, at = self._once((using, vendor), lambda: self._compile(using, vendor))
         params = list(query.params)
         params[at] = keys if vendor == "postgresql" else json.dumps(keys)
         return [dict(zip(query.names, row, strict=True)) for row in query.rows(using, params)]
@@ -129,11 +116,7 @@ class KeyedRows:
         # numbered as that query returns them (in its ORDER BY, LIMIT applied), and the rows follow those
         # numbers; the whole list's count rides on each row.
         using = page.using
-        vendor = connections[using].vendor
-        compiled = self._compiled.get((using, vendor, PageKeys))
-        if compiled is None:
-            with self._lock:
-                compiled = self._compiled[(using, vendor, PageKeys)] = self._compile_for_page(using)
+        compiled = self._once((using, connections[using].vendor, PageKeys), lambda: self._compile_for_page(using))
         sql = (
             f'WITH "page" AS (SELECT "k".*, ROW_NUMBER() OVER () AS "_ord" FROM ({page.compiled.sql}) "k") '
             f'SELECT "r".*, "page"."_key", "page"."_total" FROM ({compiled.sql}) "r" '
@@ -144,6 +127,13 @@ class KeyedRows:
         names = compiled.names
         # zip stops at the last of the rows' own columns, leaving out the key and total the page added.
         return [dict(zip(names, row, strict=False)) for row in found]
+
+    def _once(self, key: tuple, compile_: Callable):
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            with self._lock:
+                compiled = self._compiled[key] = compile_()
+        return compiled
 
     def _compile(self, using: str, vendor: str) -> tuple[Compiled, int]:
         if vendor not in _KEYS:

@@ -54,8 +54,9 @@ def prepared_cursor(connection, *, check: bool = True):
         raw = PreparingCursor(connection.connection)
     # Django reads timestamps with a loader of its own, written in Python (some 4 µs a value against 0.2 for
     # psycopg's, in C), and a page of projects with their newest reports reads hundreds of them. psycopg's
-    # loader puts them in the session's time zone, the same datetimes while that is the zone Django set.
-    if connection.connection.info.parameter_status("TimeZone") == connection.timezone_name:
+    # loader puts them in the session's time zone: the same aware datetimes while that is the zone Django set
+    # (without USE_TZ Django reads them naive, so its loader stays).
+    if settings.USE_TZ and connection.connection.info.parameter_status("TimeZone") == connection.timezone_name:
         raw.adapters.register_loader("timestamptz", TimestamptzLoader)
     cursor = connection.make_debug_cursor(raw) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
